@@ -1,0 +1,104 @@
+package browser
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
+	"go.uber.org/zap"
+
+	"portalbot/internal/config"
+	"portalbot/internal/fail"
+)
+
+// Candidates are the browsers tried, in order, when browser.exec_path is
+// empty: Debian's headless shell starts fastest, full Chromium also works.
+var Candidates = []string{
+	"chromium-headless-shell", "/usr/bin/chromium-headless-shell",
+	"chromium", "/usr/bin/chromium",
+}
+
+// Find returns the browser to launch: the configured path when set, else the
+// first candidate found.
+func Find(configured string) (string, error) {
+	if configured != "" {
+		if _, err := exec.LookPath(configured); err != nil {
+			return "", fail.New(fail.Config, "browser.exec_path %q: %w", configured, err)
+		}
+		return configured, nil
+	}
+	for _, c := range Candidates {
+		if p, err := exec.LookPath(c); err == nil {
+			return p, nil
+		}
+	}
+	return "", fail.New(fail.Unavailable,
+		"no browser found (tried %v): run `make browser` or set browser.exec_path", Candidates)
+}
+
+// AllocatorOptions are the flags the bot launches the browser with: the
+// defaults of chromedp (headless, background networking off, a fresh
+// temporary profile that chromedp removes, --no-sandbox only as root) plus a
+// fixed window size so screenshots have the configured viewport.
+func AllocatorOptions(execPath string, vp config.Viewport) []chromedp.ExecAllocatorOption {
+	opts := append([]chromedp.ExecAllocatorOption{}, chromedp.DefaultExecAllocatorOptions[:]...)
+	opts = append(opts,
+		chromedp.ExecPath(execPath),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("mute-audio", true),
+	)
+	if vp.Width > 0 && vp.Height > 0 {
+		opts = append(opts, chromedp.WindowSize(vp.Width, vp.Height))
+	}
+	return opts
+}
+
+func start(ctx context.Context, cfg config.Browser, log *zap.Logger) (context.Context, func(), error) {
+	var allocCtx context.Context
+	var cancelAlloc context.CancelFunc
+	if cfg.RemoteURL != "" {
+		log.Info("attaching to a running browser", zap.String("url", cfg.RemoteURL))
+		allocCtx, cancelAlloc = remote.NewAllocator(ctx, cfg.RemoteURL)
+	} else {
+		path, err := Find(cfg.ExecPath)
+		if err != nil {
+			return nil, nil, err
+		}
+		log.Debug("launching browser", zap.String("path", path))
+		allocCtx, cancelAlloc = chromedp.NewExecAllocator(ctx, AllocatorOptions(path, cfg.Viewport)...)
+	}
+	tab, cancelTab := chromedp.NewContext(allocCtx,
+		chromedp.WithErrorf(func(f string, a ...any) { log.Debug("cdp: " + fmt.Sprintf(f, a...)) }))
+	stop := func() {
+		cancelTab()
+		cancelAlloc()
+	}
+	// The first Do starts the browser and opens the tab, with no timeout of
+	// its own, so the browser lives as long as ctx and not as long as a step.
+	if err := chromedp.Do(tab); err != nil {
+		stop()
+		kind := fail.Unavailable
+		if errors.Is(err, os.ErrNotExist) {
+			kind = fail.Config
+		}
+		return nil, nil, fail.Wrap(kind, fmt.Errorf("browser: start: %w", err))
+	}
+	if vp := cfg.Viewport; vp.Width > 0 && vp.Height > 0 {
+		scale := vp.Scale
+		if scale <= 0 {
+			scale = 1
+		}
+		if err := chromedp.Do(tab, chromedp.EmulateViewport(int64(vp.Width), int64(vp.Height), chromedp.EmulateScale(scale))); err != nil {
+			stop()
+			return nil, nil, fail.Wrap(fail.Unavailable, fmt.Errorf("browser: set viewport: %w", err))
+		}
+	}
+	return tab, stop, nil
+}

@@ -1,0 +1,188 @@
+package locate
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// State is what a person sees of an element: where it is, whether it can be
+// used, its value and whether it is ticked.
+type State struct {
+	X, Y, W, H float64
+	Disabled   bool
+	Checked    *bool
+	Value      string
+	IsField    bool
+	Tag, Type  string
+}
+
+// State reads the element's state now.
+func (m *Match) State(ctx context.Context) (State, error) {
+	var s State
+	obj, err := callOn(ctx, m.obj, jsState, "", true)
+	if err != nil {
+		return s, err
+	}
+	var raw struct {
+		X, Y, W, H float64
+		Disabled   bool
+		Checked    *bool
+		Value      string
+		IsField    bool
+		Tag, Type  string
+	}
+	if err := json.Unmarshal([]byte(obj.Value), &raw); err != nil {
+		return s, err
+	}
+	return State(raw), nil
+}
+
+// Value is the text a person reads in the element: a field's value, or the
+// element's visible text.
+func (m *Match) Value(ctx context.Context) (string, error) {
+	s, err := m.State(ctx)
+	return s.Value, err
+}
+
+// Rect is the element's box in CSS pixels of the viewport.
+func (m *Match) Rect(ctx context.Context) (x, y, w, h float64, err error) {
+	s, err := m.State(ctx)
+	return s.X, s.Y, s.W, s.H, err
+}
+
+// Click waits until the element is enabled, still for one poll and not
+// covered, then clicks its centre with the mouse, as a person does. A styled
+// checkbox whose input is hidden is clicked through its label.
+func (m *Match) Click(ctx context.Context) error {
+	target := m.obj
+	if t, err := callOn(ctx, m.obj, jsClickTarget, "", false); err == nil && t.ObjectID != "" {
+		target = t.ObjectID
+	}
+	var last State
+	for {
+		_, _ = chromedp.Call(ctx, dom.ScrollIntoViewIfNeeded, dom.ScrollIntoViewIfNeededParams{ObjectID: target})
+		tm := &Match{obj: target}
+		s, err := tm.State(ctx)
+		if err != nil {
+			return fmt.Errorf("click %s: %w", m.Element.Name, err)
+		}
+		stable := s.W > 0 && s.H > 0 && s.X == last.X && s.Y == last.Y && s.W == last.W && s.H == last.H
+		if own, err := m.State(ctx); err == nil && own.Disabled {
+			stable = false
+		}
+		if stable {
+			x, y := s.X+s.W/2, s.Y+s.H/2
+			hit, err := callOn(ctx, target, jsHit, "", true, x, y)
+			if err == nil && string(hit.Value) == "true" {
+				return chromedp.Do(ctx, chromedp.MouseClickXY(x, y))
+			}
+		}
+		last = s
+		if err := wait(ctx); err != nil {
+			why := "moving or covered"
+			if s.Disabled {
+				why = "disabled"
+			}
+			return fmt.Errorf("click %s: still %s: %w", m.Element.Name, why, err)
+		}
+	}
+}
+
+// Fill replaces the field's content with text, typed as input events so
+// that pages built with a framework see it, and checks the result.
+func (m *Match) Fill(ctx context.Context, text string) error {
+	if _, err := callOn(ctx, m.obj, jsSelectAll, "", false); err != nil {
+		return fmt.Errorf("fill %s: focus: %w", m.Element.Name, err)
+	}
+	if text == "" {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Delete)); err != nil {
+			return fmt.Errorf("fill %s: %w", m.Element.Name, err)
+		}
+	} else if _, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: text}); err != nil {
+		return fmt.Errorf("fill %s: %w", m.Element.Name, err)
+	}
+	got, err := m.Value(ctx)
+	if err != nil {
+		return fmt.Errorf("fill %s: read back: %w", m.Element.Name, err)
+	}
+	if got != text {
+		// Never print the values: the field may hold a secret.
+		return fmt.Errorf("fill %s: the field did not take the text", m.Element.Name)
+	}
+	return nil
+}
+
+// Checked says whether a checkbox, radio or switch is on; ok is false for an
+// element that has no such state.
+func (m *Match) Checked(ctx context.Context) (on, ok bool, err error) {
+	s, err := m.State(ctx)
+	if err != nil || s.Checked == nil {
+		return false, false, err
+	}
+	return *s.Checked, true, nil
+}
+
+// SetChecked clicks the element when its state differs from want, then
+// waits for the page to show the new state.
+func (m *Match) SetChecked(ctx context.Context, want bool) error {
+	on, ok, err := m.Checked(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%s has no checked state", m.Element.Name)
+	}
+	if on == want {
+		return nil
+	}
+	if err := m.Click(ctx); err != nil {
+		return err
+	}
+	for {
+		on, _, err := m.Checked(ctx)
+		if err != nil {
+			return err
+		}
+		if on == want {
+			return nil
+		}
+		if err := wait(ctx); err != nil {
+			return fmt.Errorf("%s did not turn %v: %w", m.Element.Name, onOff(want), err)
+		}
+	}
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// ObjectID is the page object of the element, for callers that draw over
+// it (screenshots).
+func (m *Match) ObjectID() runtime.RemoteObjectID { return m.obj }
+
+// Until polls cond until it says done, returns an error, or ctx ends: the
+// one way flows wait for a page condition that is not an element.
+func Until(ctx context.Context, what string, cond func(ctx context.Context) (bool, error)) error {
+	for {
+		done, err := cond(ctx)
+		if err != nil && !transient(err) {
+			return err
+		}
+		if done {
+			return nil
+		}
+		if err := wait(ctx); err != nil {
+			return fmt.Errorf("waiting for %s: %w", what, err)
+		}
+	}
+}

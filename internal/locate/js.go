@@ -1,0 +1,114 @@
+package locate
+
+// The page-side helpers. Each is a function declaration run with
+// Runtime.callFunctionOn; `this` is the scope element (or document).
+
+// jsNorm normalises a visible text or accessible name for an exact match:
+// white space folded, a trailing required marker or colon dropped.
+const jsNorm = `const norm = (s) => (s || "").replace(/\s+/g, " ").trim().replace(/\s*(\*|\(required\))$/i, "").replace(/:$/, "").trim();`
+
+// jsByText returns the innermost visible elements whose text is exactly
+// args[0] (mode "text"), matches the regexp args[0] (mode "pattern"), or the
+// value element beside a label whose text is args[0] (mode "beside").
+const jsByText = `function(mode, want) {
+  ` + jsNorm + `
+  const root = (this.nodeType === 9 ? this.body : this) || this;
+  const re = mode === "pattern" ? new RegExp(want) : null;
+  const match = (el) => {
+    const t = norm(el.innerText !== undefined ? el.innerText : el.textContent);
+    return re ? re.test(t) : t === norm(want);
+  };
+  const all = [root, ...root.querySelectorAll("*")].filter(el => !["SCRIPT","STYLE","TEMPLATE","HEAD"].includes(el.tagName));
+  let hits = all.filter(match);
+  hits = hits.filter(el => !hits.some(o => o !== el && el.contains(o)));
+  if (mode !== "beside") return hits;
+  const out = [];
+  for (const lab of hits) {
+    let v = null;
+    if (lab.control) v = lab.control;
+    if (!v && lab.id) v = root.querySelector('[aria-labelledby~="' + CSS.escape(lab.id) + '"]');
+    if (!v && lab.tagName === "DT") { let n = lab.nextElementSibling; while (n && n.tagName !== "DD") n = n.nextElementSibling; v = n; }
+    if (!v && lab.tagName === "TH") v = lab.nextElementSibling;
+    if (!v) { let n = lab.nextElementSibling; while (n && !norm(n.innerText) && !n.matches("input,textarea,select")) n = n.nextElementSibling; v = n; }
+    if (!v && lab.parentElement) { let n = lab.parentElement.nextElementSibling; v = n; }
+    if (v) { const inner = v.matches("input,textarea,select") ? v : (v.querySelector("input,textarea,select") || v); out.push(inner); }
+  }
+  return out;
+}`
+
+// jsByCSS returns the elements of the scope that match a CSS selector.
+const jsByCSS = `function(sel) { return Array.from(this.querySelectorAll(sel)); }`
+
+// jsPick keeps the candidates (arguments after the first two) that a person
+// can see, narrows them to the nearest container around the visible text
+// args[0] when it is set, and returns their indexes.
+const jsPick = `function(near, nearIsPattern, ...cands) {
+  ` + jsNorm + `
+  const seen = (el) => {
+    if (!el || !el.isConnected) return false;
+    const box = (e) => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+      return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none"; };
+    if (el.closest("[hidden],[inert],[aria-hidden=true]")) return false;
+    if (box(el)) return true;
+    // A styled checkbox or radio hides its input and shows its label.
+    if (el.labels) for (const l of el.labels) if (box(l)) return true;
+    return false;
+  };
+  let idx = cands.map((c, i) => i).filter(i => seen(cands[i]));
+  if (!near) return idx;
+  const root = this.nodeType === 9 ? this.body : this;
+  const re = nearIsPattern ? new RegExp(near) : null;
+  const all = [...root.querySelectorAll("*")].filter(el => !["SCRIPT","STYLE","TEMPLATE"].includes(el.tagName));
+  let anchors = all.filter(el => { const t = norm(el.innerText); return re ? re.test(t) : t === norm(near); });
+  anchors = anchors.filter(el => !anchors.some(o => o !== el && el.contains(o)) && seen(el));
+  const out = new Set();
+  for (const a of anchors) {
+    for (let box = a; box && box !== root.parentElement; box = box.parentElement) {
+      const inside = idx.filter(i => box.contains(cands[i]) && !cands[i].contains(a));
+      if (inside.length === 0) continue;
+      if (inside.length === 1) { out.add(inside[0]); break; }
+      // Several in the nearest container: the first one after the text.
+      const after = inside.filter(i => a.compareDocumentPosition(cands[i]) & Node.DOCUMENT_POSITION_FOLLOWING);
+      out.add((after.length ? after : inside)[0]);
+      break;
+    }
+  }
+  return [...out];
+}`
+
+// jsState describes an element for the actions: where it is, whether it is
+// enabled, its value and checked state.
+const jsState = `function() {
+  const r = this.getBoundingClientRect();
+  const disabled = !!(this.disabled || this.closest("[aria-disabled=true]") || this.closest("fieldset[disabled]"));
+  let checked = null;
+  if (this.type === "checkbox" || this.type === "radio") checked = this.checked;
+  else if (this.hasAttribute("aria-checked")) checked = this.getAttribute("aria-checked") === "true";
+  else if (this.hasAttribute("aria-pressed")) checked = this.getAttribute("aria-pressed") === "true";
+  const isField = this.matches("input,textarea,select");
+  const value = isField ? this.value : (this.innerText || this.textContent || "").trim();
+  return {x: r.left, y: r.top, w: r.width, h: r.height, disabled, checked, value, isField,
+          tag: this.tagName.toLowerCase(), type: this.type || ""};
+}`
+
+// jsHit says whether a click at (x, y) lands on the element, one of its
+// descendants or one of its labels, and not on something covering it.
+const jsHit = `function(x, y) {
+  const top = document.elementFromPoint(x, y);
+  if (!top) return false;
+  if (top === this || this.contains(top)) return true;
+  if (this.labels) for (const l of this.labels) if (l === top || l.contains(top)) return true;
+  return false;
+}`
+
+// jsClickTarget returns the element to click: the element itself, or the
+// label of a hidden styled checkbox or radio.
+const jsClickTarget = `function() {
+  const r = this.getBoundingClientRect();
+  if (r.width > 0 && r.height > 0 && getComputedStyle(this).visibility !== "hidden") return this;
+  if (this.labels) for (const l of this.labels) { const b = l.getBoundingClientRect(); if (b.width > 0 && b.height > 0) return l; }
+  return this;
+}`
+
+// jsSelectAll selects the content of a field so typing replaces it.
+const jsSelectAll = `function() { this.focus(); if (this.select) this.select(); else { const r = document.createRange(); r.selectNodeContents(this); const s = getSelection(); s.removeAllRanges(); s.addRange(r); } }`

@@ -1,0 +1,387 @@
+// Package locate finds the elements of the selectors data in a live page the
+// way a person does (role and accessible name as the browser computes them,
+// label, visible text), waits for them, and acts on them like a person:
+// real mouse clicks on visible, stable, uncovered elements and typed text.
+package locate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/chromedp/cdproto/accessibility"
+	"github.com/chromedp/cdproto/cdp/jsonv2"
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"portalbot/selectors"
+)
+
+// PollInterval is how often a wait looks again. Waits end on their
+// condition or their context, never after a fixed time.
+var PollInterval = 50 * time.Millisecond
+
+// Match is an element found in the page, with the locator that found it.
+type Match struct {
+	Element *selectors.Element
+	Index   int               // which locator of the element matched
+	Locator selectors.Locator // that locator, with its variables filled
+	obj     runtime.RemoteObjectID
+}
+
+// Via says which locator matched, for reports and regression checks.
+func (m *Match) Via() string {
+	if m.Index == 0 {
+		return m.Locator.String()
+	}
+	return fmt.Sprintf("%s (fallback #%d)", m.Locator, m.Index+1)
+}
+
+// NotFoundError says an element did not resolve to exactly one visible
+// element before the wait ended.
+type NotFoundError struct {
+	Element   string
+	Page      string
+	Ambiguous int   // the most matches one locator had, when more than one
+	Err       error // why the wait ended
+}
+
+func (e *NotFoundError) Error() string {
+	if e.Ambiguous > 1 {
+		return fmt.Sprintf("%s matched %d elements on page %s, expected one", e.Element, e.Ambiguous, e.Page)
+	}
+	return fmt.Sprintf("%s not found on page %s", e.Element, e.Page)
+}
+
+func (e *NotFoundError) Unwrap() error { return e.Err }
+
+var groups atomic.Int64
+
+// Finder resolves elements with variables ({app}, {integration}) filled.
+type Finder struct {
+	Vars map[string]string
+	// Guard, when set, runs before each look and stops the wait with its
+	// error (a page on a foreign origin, a captcha).
+	Guard func(ctx context.Context) error
+	group string
+}
+
+// Find waits until el resolves to exactly one visible element.
+func (f *Finder) Find(ctx context.Context, el *selectors.Element) (*Match, error) {
+	most := 0
+	for {
+		if f.Guard != nil {
+			if err := f.Guard(ctx); err != nil {
+				return nil, err
+			}
+		}
+		m, n, err := f.Probe(ctx, el)
+		if m != nil {
+			return m, nil
+		}
+		most = max(most, n)
+		if err != nil && ctx.Err() == nil && !transient(err) {
+			return nil, err
+		}
+		if err := wait(ctx); err != nil {
+			return nil, &NotFoundError{Element: el.Name, Page: el.Page, Ambiguous: most, Err: err}
+		}
+	}
+}
+
+// Gone waits until el no longer resolves (a dialog closed, a toast left).
+func (f *Finder) Gone(ctx context.Context, el *selectors.Element) error {
+	for {
+		m, _, err := f.Probe(ctx, el)
+		if m == nil && (err == nil || transient(err)) {
+			return nil
+		}
+		if err := wait(ctx); err != nil {
+			return fmt.Errorf("%s still shown on page %s: %w", el.Name, el.Page, err)
+		}
+	}
+}
+
+// First waits until any of els resolves and returns the first that did: the
+// way to tell which page the portal showed (form, two-step, error, captcha).
+func (f *Finder) First(ctx context.Context, els ...*selectors.Element) (*Match, error) {
+	for {
+		if f.Guard != nil {
+			if err := f.Guard(ctx); err != nil {
+				return nil, err
+			}
+		}
+		for _, el := range els {
+			m, _, err := f.Probe(ctx, el)
+			if m != nil {
+				return m, nil
+			}
+			if err != nil && ctx.Err() == nil && !transient(err) {
+				return nil, err
+			}
+		}
+		if err := wait(ctx); err != nil {
+			names := make([]string, len(els))
+			for i, el := range els {
+				names[i] = el.Name
+			}
+			return nil, &NotFoundError{Element: strings.Join(names, " or "), Page: els[0].Page, Err: err}
+		}
+	}
+}
+
+func wait(ctx context.Context) error {
+	t := time.NewTimer(PollInterval)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// transient errors come from a page that navigates while it is looked at.
+func transient(err error) bool {
+	s := err.Error()
+	for _, w := range []string{"Cannot find context", "context with specified id", "Execution context was destroyed",
+		"Could not find node", "No node with given id", "Node is detached", "Could not compute", "Object reference chain", "Invalid remote object id",
+		"Inspected target navigated", "No node found", "does not belong to the document"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Probe looks once: the match, or nil and the most candidates one locator
+// had (to report ambiguity).
+func (f *Finder) Probe(ctx context.Context, el *selectors.Element) (*Match, int, error) {
+	if f.group != "" {
+		_, _ = chromedp.Call(ctx, runtime.ReleaseObjectGroup, runtime.ReleaseObjectGroupParams{ObjectGroup: f.group})
+	}
+	f.group = fmt.Sprintf("portalbot-%d", groups.Add(1))
+	root, err := f.document(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if el.Within != nil {
+		ids, err := f.candidates(ctx, root, f.fill(*el.Within))
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(ids) != 1 {
+			return nil, 0, nil
+		}
+		root = ids[0]
+	}
+	most := 0
+	for i, loc := range el.Locators {
+		loc = f.fill(loc)
+		ids, err := f.candidates(ctx, root, loc)
+		if err != nil {
+			return nil, most, err
+		}
+		if len(ids) == 1 {
+			return &Match{Element: el, Index: i, Locator: loc, obj: ids[0]}, 1, nil
+		}
+		most = max(most, len(ids))
+	}
+	return nil, most, nil
+}
+
+func (f *Finder) fill(l selectors.Locator) selectors.Locator {
+	r := func(s string) string {
+		for k, v := range f.Vars {
+			s = strings.ReplaceAll(s, "{"+k+"}", v)
+		}
+		return s
+	}
+	l.Name, l.Label, l.Text, l.Near = r(l.Name), r(l.Label), r(l.Text), r(l.Near)
+	return l
+}
+
+func (f *Finder) document(ctx context.Context) (runtime.RemoteObjectID, error) {
+	res, exc, err := evaluate(ctx, "document", f.group)
+	if err != nil {
+		return "", err
+	}
+	if exc != nil {
+		return "", fmt.Errorf("locate: %s", exc.Text)
+	}
+	return res.ObjectID, nil
+}
+
+func evaluate(ctx context.Context, expr, group string) (*runtime.RemoteObject, *runtime.ExceptionDetails, error) {
+	r, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: expr, ObjectGroup: group})
+	return r.Result, r.ExceptionDetails, err
+}
+
+// controlRoles are the roles a label names.
+var controlRoles = map[string]bool{
+	"textbox": true, "searchbox": true, "combobox": true, "checkbox": true, "radio": true,
+	"switch": true, "spinbutton": true, "slider": true, "listbox": true,
+}
+
+// candidates returns the visible elements in root that loc finds.
+func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, loc selectors.Locator) ([]runtime.RemoteObjectID, error) {
+	var ids []runtime.RemoteObjectID
+	var err error
+	switch {
+	case loc.Role != "" || loc.Name != "":
+		ids, err = f.byAX(ctx, root, strings.Split(loc.Role, "|"), loc.Name, nil)
+	case loc.Label != "":
+		ids, err = f.byAX(ctx, root, nil, loc.Label, controlRoles)
+	case loc.Text != "":
+		ids, err = f.byJS(ctx, root, jsByText, "text", loc.Text)
+	case loc.Pattern != "":
+		ids, err = f.byJS(ctx, root, jsByText, "pattern", loc.Pattern)
+	case loc.Beside != "":
+		ids, err = f.byJS(ctx, root, jsByText, "beside", loc.Beside)
+	case loc.CSS != "":
+		ids, err = f.byJS(ctx, root, jsByCSS, loc.CSS)
+	}
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	return f.pick(ctx, root, ids, loc)
+}
+
+func (f *Finder) byAX(ctx context.Context, root runtime.RemoteObjectID, roles []string, name string, only map[string]bool) ([]runtime.RemoteObjectID, error) {
+	want := Norm(name)
+	if len(roles) == 0 {
+		roles = []string{""}
+	}
+	var out []runtime.RemoteObjectID
+	for _, role := range roles {
+		res, err := chromedp.Call(ctx, accessibility.QueryAXTree, accessibility.QueryAXTreeParams{ObjectID: root, Role: role})
+		if err != nil {
+			return nil, fmt.Errorf("locate: accessibility tree: %w", err)
+		}
+		for _, n := range res.Nodes {
+			if n.Ignored || n.BackendDOMNodeID == 0 {
+				continue
+			}
+			if only != nil && !only[axString(n.Role)] {
+				continue
+			}
+			if name != "" && Norm(axString(n.Name)) != want {
+				continue
+			}
+			r, err := chromedp.Call(ctx, dom.ResolveNode, dom.ResolveNodeParams{BackendNodeID: n.BackendDOMNodeID, ObjectGroup: f.group})
+			if err != nil || r.Object == nil {
+				continue
+			}
+			out = append(out, r.Object.ObjectID)
+		}
+	}
+	return out, nil
+}
+
+func axString(v *accessibility.Value) string {
+	if v == nil || len(v.Value) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal([]byte(v.Value), &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// Norm folds white space and drops a trailing required marker or colon, the
+// way jsNorm does in the page.
+func Norm(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	for _, suf := range []string{"*", "(required)", ":"} {
+		s = strings.TrimSpace(strings.TrimSuffix(s, suf))
+	}
+	return s
+}
+
+func (f *Finder) byJS(ctx context.Context, root runtime.RemoteObjectID, fn string, args ...any) ([]runtime.RemoteObjectID, error) {
+	obj, err := callOn(ctx, root, fn, f.group, false, args...)
+	if err != nil {
+		return nil, err
+	}
+	return f.arrayItems(ctx, obj.ObjectID)
+}
+
+func (f *Finder) arrayItems(ctx context.Context, arr runtime.RemoteObjectID) ([]runtime.RemoteObjectID, error) {
+	if arr == "" {
+		return nil, nil
+	}
+	props, err := chromedp.Call(ctx, runtime.GetProperties, runtime.GetPropertiesParams{ObjectID: arr, OwnProperties: new(true)})
+	if err != nil {
+		return nil, err
+	}
+	var out []runtime.RemoteObjectID
+	for _, p := range props.Result {
+		if p.Value != nil && p.Value.Subtype == runtime.RemoteObjectSubtypeNode && p.Enumerable {
+			out = append(out, p.Value.ObjectID)
+		}
+	}
+	return out, nil
+}
+
+// pick keeps what a person can see, near the locator's text when it has one.
+func (f *Finder) pick(ctx context.Context, root runtime.RemoteObjectID, ids []runtime.RemoteObjectID, loc selectors.Locator) ([]runtime.RemoteObjectID, error) {
+	args := []any{loc.Near, false}
+	if strings.HasPrefix(loc.Near, "re:") {
+		args = []any{strings.TrimPrefix(loc.Near, "re:"), true}
+	}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	obj, err := callOn(ctx, root, jsPick, f.group, true, args...)
+	if err != nil {
+		return nil, err
+	}
+	var idx []int
+	if err := json.Unmarshal([]byte(obj.Value), &idx); err != nil {
+		return nil, fmt.Errorf("locate: pick: %w", err)
+	}
+	out := make([]runtime.RemoteObjectID, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, ids[i])
+	}
+	return out, nil
+}
+
+// callOn runs fn with this = obj; arguments that are RemoteObjectIDs are
+// passed as objects, the rest as JSON values.
+func callOn(ctx context.Context, obj runtime.RemoteObjectID, fn, group string, byValue bool, args ...any) (*runtime.RemoteObject, error) {
+	cargs := make([]*runtime.CallArgument, 0, len(args))
+	for _, a := range args {
+		if id, ok := a.(runtime.RemoteObjectID); ok {
+			cargs = append(cargs, &runtime.CallArgument{ObjectID: id})
+			continue
+		}
+		b, err := json.Marshal(a)
+		if err != nil {
+			return nil, err
+		}
+		cargs = append(cargs, &runtime.CallArgument{Value: jsonv2.Value(b)})
+	}
+	p := runtime.CallFunctionOnParams{FunctionDeclaration: fn, ObjectID: obj, Arguments: cargs, ObjectGroup: group}
+	if byValue {
+		p.ReturnByValue = new(true)
+	}
+	r, err := chromedp.Call(ctx, runtime.CallFunctionOn, p)
+	if err != nil {
+		return nil, err
+	}
+	if r.ExceptionDetails != nil {
+		msg := r.ExceptionDetails.Text
+		if r.ExceptionDetails.Exception != nil {
+			msg += " " + r.ExceptionDetails.Exception.Description
+		}
+		return nil, errors.New("locate: page script: " + msg)
+	}
+	return r.Result, nil
+}

@@ -1,0 +1,171 @@
+package locate_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"portalbot/internal/browsertest"
+	"portalbot/internal/locate"
+	"portalbot/selectors"
+)
+
+func TestMain(m *testing.M) { browsertest.Main(m) }
+
+// serve serves one HTML page on loopback.
+func serve(t *testing.T, body string) string {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, "<!doctype html><html><head><title>t</title></head><body>"+body+"</body></html>")
+	}))
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+func el(name string, within *selectors.Locator, locs ...selectors.Locator) *selectors.Element {
+	return &selectors.Element{Name: name, Page: "test", Within: within, Locators: locs}
+}
+
+func TestFindByWhatAPersonSees(t *testing.T) {
+	dialog := &selectors.Locator{Role: "dialog", Name: "Add a new app"}
+	tests := []struct {
+		name string
+		html string
+		el   *selectors.Element
+		want string // the value or text of the element found, "" for none
+	}{
+		{"label for", `<label for="a">App name</label><input id="a" value="v1">`,
+			el("e", nil, selectors.Locator{Label: "App name"}), "v1"},
+		{"wrapping label", `<label>App name <input value="v2"></label>`,
+			el("e", nil, selectors.Locator{Label: "App name"}), "v2"},
+		{"aria-labelledby", `<span id="l">App name</span><div><input aria-labelledby="l" value="v3"></div>`,
+			el("e", nil, selectors.Locator{Label: "App name"}), "v3"},
+		{"required marker", `<label for="a">App name *</label><input id="a" value="v4">`,
+			el("e", nil, selectors.Locator{Label: "App name"}), "v4"},
+		{"exact: Client id is not Show client id",
+			`<button aria-label="Show client id">👁</button><label>Client id <input readonly value="ABC"></label>`,
+			el("e", nil, selectors.Locator{Label: "Client id"}), "ABC"},
+		{"exact: Password is not Show password",
+			`<label for="p">Password</label><input id="p" type="password" value="pw"><button>Show password</button>`,
+			el("e", nil, selectors.Locator{Label: "Password"}), "pw"},
+		{"exact: Continue is not Continue with Google",
+			`<button>Continue with Google</button><button>Continue</button>`,
+			el("e", nil, selectors.Locator{Role: "button", Name: "Continue"}), "Continue"},
+		{"hidden element is not found", `<div hidden><button>Log in</button></div>`,
+			el("e", nil, selectors.Locator{Role: "button", Name: "Log in"}), ""},
+		{"two yes/no questions, fieldsets",
+			`<fieldset><legend>Q one?</legend><label><input type=radio name=a value=1>Yes</label><label><input type=radio name=a value=2>No</label></fieldset>
+			 <fieldset><legend>Q two?</legend><label><input type=radio name=b value=3>Yes</label><label><input type=radio name=b value=4>No</label></fieldset>`,
+			el("e", nil, selectors.Locator{Role: "radio", Name: "Yes", Near: "Q two?"}), "3"},
+		{"two yes/no questions, flat",
+			`<div><p>Q one?</p><input type=radio id=r1 name=a value=1><label for=r1>Yes</label><input type=radio id=r2 name=a value=2><label for=r2>No</label>
+			 <p>Q two?</p><input type=radio id=r3 name=b value=3><label for=r3>Yes</label><input type=radio id=r4 name=b value=4><label for=r4>No</label></div>`,
+			el("e", nil, selectors.Locator{Role: "radio", Name: "No", Near: "Q two?"}), "4"},
+		{"row of a list",
+			`<ul><li><h3>QuickBooks Online</h3><button>Set up</button></li><li><h3>Xero</h3><div><button>Set up</button></div></li></ul>`,
+			el("e", nil, selectors.Locator{Role: "button", Name: "Set up", Near: "Xero"}), "Set up"},
+		{"Enable in the dialog is not the Enable Xero switch",
+			`<button role="switch" aria-checked="false" aria-label="Enable Xero">x</button>
+			 <div role="dialog" aria-labelledby="h"><h2 id="h">Add a new app</h2><button>Enable</button></div>`,
+			el("e", dialog, selectors.Locator{Role: "button", Name: "Enable"}), "Enable"},
+		{"value beside a label (dl)", `<dl><dt>OAuth identifier</dt><dd>ID-123</dd><dt>OAuth secret</dt><dd>S-456</dd></dl>`,
+			el("e", nil, selectors.Locator{Beside: "OAuth identifier"}), "ID-123"},
+		{"value beside a label (table)", `<table><tr><th>OAuth secret</th><td>S-789</td></tr></table>`,
+			el("e", nil, selectors.Locator{Beside: "OAuth secret"}), "S-789"},
+		{"pattern", `<div class="x1"><span>25 max connections</span></div>`,
+			el("e", nil, selectors.Locator{Pattern: `^\d+ max connections$`}), "25 max connections"},
+		{"fallback locator", `<input data-automationid="Username--input" value="u">`,
+			el("e", nil, selectors.Locator{Label: "Email address"}, selectors.Locator{CSS: `[data-automationid="Username--input"]`}), "u"},
+		{"ambiguous is not found", `<button>Save</button><button>Save</button>`,
+			el("e", nil, selectors.Locator{Role: "button", Name: "Save"}), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := browsertest.Tab(t)
+			if err := chromedp.Do(ctx, chromedp.Navigate(serve(t, tt.html))); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
+			f := &locate.Finder{}
+			if tt.want == "" {
+				m, _, err := f.Probe(ctx, tt.el)
+				if err != nil || m != nil {
+					t.Fatalf("Probe = %v, %v; want nothing", m, err)
+				}
+				return
+			}
+			m, err := f.Find(ctx, tt.el)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := m.Value(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("found %q via %s, want %q", got, m.Via(), tt.want)
+			}
+		})
+	}
+}
+
+// A page drawn by script after a fetch, with a dialog that fades and scales
+// in, and a banner that shifts the layout: the bot waits and clicks right.
+func TestWaitsForRenderingAndTransitions(t *testing.T) {
+	page := `<div id="app"></div><script>
+	setTimeout(() => {
+	  document.getElementById("app").innerHTML = '<h1>My Apps</h1><button id="n">New app</button><p id="out"></p>';
+	  document.getElementById("n").onclick = () => {
+	    const d = document.createElement("div");
+	    d.setAttribute("role", "dialog"); d.setAttribute("aria-label", "Add a new app");
+	    d.style = "transition: transform .3s, opacity .3s; transform: scale(.5) translateY(200px); opacity: 0";
+	    d.innerHTML = '<label>App name <input></label><label><input type="checkbox" style="opacity:0;position:absolute;width:1px;height:1px">I agree</label><button disabled>Create app</button>';
+	    document.body.appendChild(d);
+	    requestAnimationFrame(() => requestAnimationFrame(() => { d.style.transform = "none"; d.style.opacity = 1; }));
+	    const cb = d.querySelector("input[type=checkbox]"), b = d.querySelector("button");
+	    cb.onchange = () => { b.disabled = !cb.checked; };
+	    b.onclick = () => { document.getElementById("out").textContent = "created " + d.querySelector("input").value; d.remove(); };
+	  };
+	  const banner = document.createElement("div"); banner.style.height = "90px"; banner.textContent = "cookie banner";
+	  setTimeout(() => document.body.prepend(banner), 150);
+	}, 200);
+	</script>`
+	ctx := browsertest.Tab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(serve(t, page))); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	f := &locate.Finder{}
+	dlg := &selectors.Locator{Role: "dialog", Name: "Add a new app"}
+	steps := []struct {
+		el  *selectors.Element
+		act func(*locate.Match) error
+	}{
+		{el("new", nil, selectors.Locator{Role: "button", Name: "New app"}), func(m *locate.Match) error { return m.Click(ctx) }},
+		{el("name", dlg, selectors.Locator{Label: "App name"}), func(m *locate.Match) error { return m.Fill(ctx, "Acme") }},
+		{el("agree", dlg, selectors.Locator{Role: "checkbox", Name: "I agree"}), func(m *locate.Match) error { return m.SetChecked(ctx, true) }},
+		{el("create", dlg, selectors.Locator{Role: "button", Name: "Create app"}), func(m *locate.Match) error { return m.Click(ctx) }},
+	}
+	for _, s := range steps {
+		m, err := f.Find(ctx, s.el)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.act(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := f.Find(ctx, el("out", nil, selectors.Locator{Text: "created Acme"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = m
+}

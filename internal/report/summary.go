@@ -1,0 +1,65 @@
+// Package report is the JSON summary a run leaves for its scheduler: what was
+// created, where the secret went (never its value), and each step's outcome.
+package report
+
+// Summary is printed on stdout and written under --out at the end of a run,
+// filled as far as the run got, also when it failed.
+type Summary struct {
+	Provider   string       `json:"provider"`
+	Mode       string       `json:"mode,omitempty"` // run | check
+	App        App          `json:"app"`
+	ClientID   string       `json:"client_id,omitempty"`
+	Secret     SecretRef    `json:"secret"`
+	Codat      Codat        `json:"codat"`
+	Limits     Limits       `json:"limits,omitempty"`
+	Steps      []Step       `json:"steps"`
+	DurationMS int64        `json:"duration_ms"`
+	Error      *ErrorReport `json:"error,omitempty"`
+}
+
+// App is the OAuth app in the provider's portal.
+type App struct {
+	Name string `json:"name"`
+	ID   string `json:"id,omitempty"`
+	URL  string `json:"url,omitempty"`
+}
+
+// SecretRef says where the secret was stored and how to recognise it.
+type SecretRef struct {
+	File         string `json:"file,omitempty"`
+	SHA256Prefix string `json:"sha256_prefix,omitempty"`
+}
+
+// Codat is what the Codat portal holds at the end of the run.
+type Codat struct {
+	Saved   bool `json:"saved"`
+	Enabled bool `json:"enabled"`
+}
+
+// Limits are what the portal says about the app, reported and not enforced
+// (an uncertified Xero app: "25 max connections" in the guide, 5 under the
+// 2026 pricing).
+type Limits struct {
+	Connections string `json:"connections,omitempty"`
+}
+
+// Step is one named step of a flow.
+type Step struct {
+	Name       string `json:"name"`
+	Status     string `json:"status"` // ok | failed | skipped | done-before
+	DurationMS int64  `json:"duration_ms"`
+	Screenshot string `json:"screenshot,omitempty"`
+	Matched    string `json:"matched,omitempty"` // check mode: the locators that matched
+	Error      string `json:"error,omitempty"`
+}
+
+// ErrorReport is the failure, as the scheduler sees it.
+type ErrorReport struct {
+	Kind     string   `json:"kind"`
+	ExitCode int      `json:"exit_code"`
+	Message  string   `json:"message"`
+	Portal   string   `json:"portal,omitempty"`
+	Page     string   `json:"page,omitempty"`
+	Element  string   `json:"element,omitempty"`
+	Files    []string `json:"files,omitempty"` // failure artefacts (screenshot, html)
+}
