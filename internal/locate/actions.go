@@ -186,3 +186,22 @@ func Until(ctx context.Context, what string, cond func(ctx context.Context) (boo
 		}
 	}
 }
+
+// Call runs a page function with this = the element, ignoring its result.
+func (m *Match) Call(ctx context.Context, fn string, args ...any) error {
+	_, err := callOn(ctx, m.obj, fn, "", true, args...)
+	return err
+}
+
+// CallOnDocument runs a page function with this = document.
+func CallOnDocument(ctx context.Context, fn string, args ...any) error {
+	res, exc, err := evaluate(ctx, "document", "")
+	if err != nil {
+		return err
+	}
+	if exc != nil {
+		return fmt.Errorf("locate: %s", exc.Text)
+	}
+	_, err = callOn(ctx, res.ObjectID, fn, "", true, args...)
+	return err
+}

@@ -1,0 +1,146 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"go.uber.org/zap"
+
+	"portalbot/internal/locate"
+	"portalbot/internal/store"
+)
+
+// jsCoverValues covers every password field and every element whose value
+// or own text holds one of the secret values, so that no screenshot shows
+// a secret even where the selectors data does not know the field.
+const jsCoverValues = `function(values) {
+  const draw = (el, style) => {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height) return;
+    const d = document.createElement("div");
+    d.setAttribute("data-portalbot-overlay", "");
+    d.style.cssText = "position:fixed;pointer-events:none;z-index:2147483647;box-sizing:border-box;" +
+      "left:" + r.left + "px;top:" + r.top + "px;width:" + r.width + "px;height:" + r.height + "px;" + style;
+    document.documentElement.appendChild(d);
+  };
+  const holds = (s) => s && values.some(v => s.includes(v));
+  for (const el of document.querySelectorAll("input,textarea")) {
+    if (el.type === "password" || holds(el.value)) draw(el, "background:#222");
+  }
+  const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (holds(n.nodeValue) && n.parentElement) draw(n.parentElement, "background:#222");
+  }
+}`
+
+// jsCover covers one element (a field the selectors data marks secret).
+const jsCover = `function() {
+  const r = this.getBoundingClientRect();
+  if (!r.width || !r.height) return;
+  const d = document.createElement("div");
+  d.setAttribute("data-portalbot-overlay", "");
+  d.style.cssText = "position:fixed;pointer-events:none;z-index:2147483647;background:#222;" +
+    "left:" + r.left + "px;top:" + r.top + "px;width:" + r.width + "px;height:" + r.height + "px";
+  document.documentElement.appendChild(d);
+}`
+
+// jsFrame draws the purple frame of Codat's guides around one element.
+const jsFrame = `function() {
+  const r = this.getBoundingClientRect();
+  const d = document.createElement("div");
+  d.setAttribute("data-portalbot-overlay", "");
+  d.style.cssText = "position:fixed;pointer-events:none;z-index:2147483646;border:3px solid #6b3fd4;border-radius:6px;" +
+    "left:" + (r.left - 6) + "px;top:" + (r.top - 6) + "px;width:" + (r.width + 12) + "px;height:" + (r.height + 12) + "px";
+  document.documentElement.appendChild(d);
+}`
+
+const jsUncover = `document.querySelectorAll("[data-portalbot-overlay]").forEach(e => e.remove())`
+
+// screenshot captures the tab with every secret covered (and the step's
+// element framed) into path, and returns the path, or "" when it could not.
+func (s *Session) screenshot(st Step, path string) string {
+	ctx, cancel := context.WithTimeout(s.tab, 10*time.Second)
+	defer cancel()
+	if err := s.cover(ctx, st.Frame); err != nil {
+		// Without the cover there is no screenshot: a secret could show.
+		s.Env.Log.Warn("screenshot skipped: could not cover secrets", zap.String("step", st.Name), zap.Error(err))
+		return ""
+	}
+	defer func() { _ = chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](jsUncover)) }()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		s.Env.Log.Warn("screenshot failed", zap.String("step", st.Name), zap.Error(err))
+		return ""
+	}
+	if err := store.WriteFile(path, png, 0o644); err != nil {
+		s.Env.Log.Warn("screenshot not saved", zap.String("path", path), zap.Error(err))
+		return ""
+	}
+	return path
+}
+
+// cover draws the masks: known secret values, password fields, every
+// element of the current portal marked secret, and the frame.
+func (s *Session) cover(ctx context.Context, frame string) error {
+	s.mu.Lock()
+	values := append([]string(nil), s.secrets...)
+	s.mu.Unlock()
+	if err := locate.CallOnDocument(ctx, jsCoverValues, values); err != nil {
+		return err
+	}
+	f := s.finder(nil)
+	for name, el := range s.Env.Selectors.Elements {
+		if !el.Secret || !strings.HasPrefix(name, s.portal+".") {
+			continue
+		}
+		if m, _, _ := f.Probe(ctx, el); m != nil {
+			if err := m.Call(ctx, jsCover); err != nil {
+				return err
+			}
+		}
+	}
+	if frame != "" {
+		if m, _, _ := f.Probe(ctx, s.El(frame)); m != nil {
+			_ = m.Call(ctx, jsFrame)
+		}
+	}
+	return nil
+}
+
+// saveFailure keeps what a person needs to see why a step failed: the
+// screenshot (secrets covered), the page HTML and the URL, console and error
+// (secrets scrubbed). It returns the screenshot's path.
+func (s *Session) saveFailure(st Step, stepErr error) string {
+	if s.Env.Config.Output.Screenshots == "off" {
+		return ""
+	}
+	dir := filepath.Join(s.outDir(), "failures")
+	base := filepath.Join(dir, fmt.Sprintf("%02d-%s", s.steps, st.Name))
+	shot := s.screenshot(st, base+".png")
+	ctx, cancel := context.WithTimeout(s.tab, 5*time.Second)
+	defer cancel()
+	html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`))
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	s.mu.Lock()
+	console := strings.Join(s.console, "\n")
+	s.mu.Unlock()
+	info := fmt.Sprintf("step: %s\nurl: %s\nerror: %v\n\nconsole:\n%s\n", st.Name, redactURL(loc), stepErr, console)
+	files := []string{}
+	if shot != "" {
+		files = append(files, shot)
+	}
+	if err := store.WriteFile(base+".html", []byte(s.Scrub(html)), 0o600); err == nil {
+		files = append(files, base+".html")
+	}
+	if err := store.WriteFile(base+".txt", []byte(s.Scrub(info)), 0o600); err == nil {
+		files = append(files, base+".txt")
+	}
+	s.failureFiles = files
+	_ = os.Chmod(dir, 0o700)
+	return shot
+}

@@ -1,0 +1,196 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"portalbot/internal/fail"
+	"portalbot/internal/locate"
+)
+
+// codat automates the guides' second half, the same for every provider:
+// put the app's keys in the integration's settings, save, enable.
+type codat struct {
+	integration string // the row's name: "Xero", "FreeAgent"
+	key         string // Codat's platform key: "gbol", "fbrh"
+}
+
+// Codat's integrations this bot sets up.
+var (
+	codatXero      = codat{integration: "Xero", key: "gbol"}
+	codatFreeAgent = codat{integration: "FreeAgent", key: "fbrh"}
+)
+
+func (c codat) steps() []Step {
+	return []Step{
+		{Name: "codat.sign_in", Guide: "Sign in to the Codat portal (in a new tab; the provider's page stays open)", Do: c.signIn},
+		{Name: "codat.open_integrations", Guide: "Go to Settings > Integrations > Accounting", Frame: "codat.integrations.heading", Do: c.openIntegrations},
+		{Name: "codat.open_settings", Guide: "Locate " + c.integration + " and click Set up (Manage when it is set up already)", Do: c.openSettings},
+		{Name: "codat.fill_client_id", Guide: "Under Integration settings, enter the Client ID", Frame: "codat.settings.client_id", Do: c.fillClientID},
+		{Name: "codat.fill_client_secret", Guide: "Enter the Client secret (keys must not contain spaces)", Frame: "codat.settings.client_secret", Do: c.fillClientSecret},
+		{Name: "codat.save", Guide: "Click Save: a confirmation message appears", Writes: true, Frame: "codat.settings.saved", Do: c.save},
+		{Name: "codat.answer_enable_dialog", Guide: "In the Enable " + c.integration + " dialog, enable now or later", Writes: true, Frame: "codat.enable_dialog.dialog", Do: c.answerDialog},
+		{Name: "codat.verify_switch", Guide: "On Accounting integrations, the " + c.integration + " switch shows the chosen state", Frame: "codat.integrations.switch", Do: c.verifySwitch},
+	}
+}
+
+func codatSignIn(s *Session) *signIn {
+	c := s.Env.Config.Codat
+	return &signIn{
+		portal: "codat", loginURL: c.LoginURL, allowed: []string{origin(c.LoginURL), origin(c.URL)},
+		screens: []screen{
+			{fields: []field{{element: "codat.signin_identifier.email", value: func() string { return c.Email }}}, submit: "codat.signin_identifier.continue"},
+			{fields: []field{{element: "codat.signin_password.password", value: c.Password.Reveal, secret: true}}, submit: "codat.signin_password.continue"},
+		},
+		code: "codat.signin_code.code", codeSubmit: "codat.signin_code.continue", codeErr: "codat.signin_code.error",
+		totp: c.TOTPSecret, totpKey: "codat.totp_secret",
+		errorEl: "codat.signin_password.error", captcha: "codat.signin_identifier.captcha",
+	}
+}
+
+func (c codat) integrationsURL(s *Session) string {
+	return strings.TrimRight(s.Env.Config.Codat.URL, "/") + "/settings/integrations/accounting"
+}
+
+func (c codat) signIn(ctx context.Context, s *Session) error {
+	s.Vars["integration"], s.Vars["key"] = c.integration, c.key
+	tab, err := s.Tab("codat")
+	if err != nil {
+		return err
+	}
+	ctx, cancel := retarget(ctx, tab)
+	defer cancel()
+	_, err = s.open(ctx, codatSignIn(s), c.integrationsURL(s), "codat.integrations.heading")
+	return err
+}
+
+// retarget runs the rest of a step in another tab, with the step's deadline.
+func retarget(step, tab context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(tab)
+	if d, ok := step.Deadline(); ok {
+		ctx, cancel = context.WithDeadline(tab, d)
+	}
+	stop := context.AfterFunc(step, cancel)
+	return ctx, func() { stop(); cancel() }
+}
+
+func (c codat) openIntegrations(ctx context.Context, s *Session) error {
+	_, err := s.arrive(ctx, codatSignIn(s), "codat.integrations.heading")
+	return err
+}
+
+func (c codat) openSettings(ctx context.Context, s *Session) error {
+	m, err := s.finder(nil).First(ctx, s.El("codat.integrations.set_up"), s.El("codat.integrations.manage"))
+	if err != nil {
+		return err
+	}
+	if err := m.Click(ctx); err != nil {
+		return err
+	}
+	_, err = s.arrive(ctx, codatSignIn(s), "codat.settings.client_id")
+	return err
+}
+
+func (c codat) fillClientID(ctx context.Context, s *Session) error {
+	id, err := checkKey("client id", s.ClientID)
+	if err != nil {
+		return err
+	}
+	return s.Fill(ctx, "codat.settings.client_id", id)
+}
+
+func (c codat) fillClientSecret(ctx context.Context, s *Session) error {
+	v, err := checkKey("client secret", s.ClientSecret.Reveal())
+	if err != nil {
+		return err
+	}
+	return s.Fill(ctx, "codat.settings.client_secret", v)
+}
+
+// save clicks Save and waits for the confirmation, or reports the error the
+// portal shows beside a field.
+func (c codat) save(ctx context.Context, s *Session) error {
+	if err := s.Click(ctx, "codat.settings.save"); err != nil {
+		return err
+	}
+	m, err := s.finder(nil).First(ctx, s.El("codat.settings.saved"), s.El("codat.settings.error"))
+	if err != nil {
+		return err
+	}
+	if m.Element.Name == "codat.settings.error" {
+		msg, _ := m.Value(ctx)
+		return &fail.Error{Kind: fail.Mismatch, Page: "codat.settings", Element: m.Element.Name,
+			Err: fmt.Errorf("Codat refused the settings: %q", s.Scrub(msg))}
+	}
+	s.Summary.Codat.Saved = true
+	return nil
+}
+
+// answerDialog answers "Enable <integration>" per codat.enable and waits for
+// the dialog to close.
+func (c codat) answerDialog(ctx context.Context, s *Session) error {
+	if _, err := s.Find(ctx, "codat.enable_dialog.dialog"); err != nil {
+		return err
+	}
+	button := "codat.enable_dialog.later"
+	if s.Env.Config.Codat.Enable == "now" {
+		button = "codat.enable_dialog.enable"
+	}
+	if err := s.Click(ctx, button); err != nil {
+		return err
+	}
+	return s.finder(nil).Gone(ctx, s.El("codat.enable_dialog.dialog"))
+}
+
+// verifySwitch opens Accounting integrations and checks the switch. With
+// "now" it turns the switch on if the dialog did not; with "later" it never
+// turns off an integration that was on already (that would cut live
+// connections), it reports it.
+func (c codat) verifySwitch(ctx context.Context, s *Session) error {
+	if _, err := s.open(ctx, codatSignIn(s), c.integrationsURL(s), "codat.integrations.heading"); err != nil {
+		return err
+	}
+	m, err := s.Find(ctx, "codat.integrations.switch")
+	if err != nil {
+		return err
+	}
+	on, err := switchState(ctx, m)
+	if err != nil {
+		return err
+	}
+	want := s.Env.Config.Codat.Enable == "now"
+	if want && !on && s.Env.Mode == ModeRun {
+		if err := m.SetChecked(ctx, true); err != nil {
+			return err
+		}
+		on = true
+	}
+	s.Summary.Codat.Enabled = on
+	if on != want {
+		s.progress("note: %s is enabled in Codat already; codat.enable=later does not turn it off", c.integration)
+	}
+	return nil
+}
+
+func switchState(ctx context.Context, m *locate.Match) (bool, error) {
+	on, ok, err := m.Checked(ctx)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		return false, &fail.Error{Kind: fail.Mismatch, Element: m.Element.Name, Err: fmt.Errorf("%s shows no on/off state", m.Element.Name)}
+	}
+	return on, nil
+}
+
+// untilValue waits until the element's value satisfies ok.
+func untilValue(ctx context.Context, m *locate.Match, what string, ok func(string) bool) error {
+	return locate.Until(ctx, what, func(ctx context.Context) (bool, error) {
+		v, err := m.Value(ctx)
+		if err != nil {
+			return false, err
+		}
+		return ok(v), nil
+	})
+}

@@ -1,0 +1,181 @@
+package flows_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
+
+	"portalbot/flows"
+	"portalbot/internal/browsertest"
+	"portalbot/internal/config"
+	"portalbot/internal/fakeportal"
+	"portalbot/internal/report"
+	"portalbot/internal/secret"
+	"portalbot/selectors"
+)
+
+func TestMain(m *testing.M) { browsertest.Main(m) }
+
+// testConfig points the bot at the replicas, with their demo accounts.
+func testConfig(t *testing.T, p *fakeportal.Portals) *config.Config {
+	t.Helper()
+	c := p.Creds
+	return &config.Config{
+		Browser: config.Browser{Timeout: 2 * time.Minute, StepTimeout: 10 * time.Second, Viewport: browsertest.Viewport},
+		Xero: config.Xero{LoginURL: p.XeroLoginURL, DeveloperURL: p.XeroDeveloperURL, Email: c.XeroEmail,
+			Password: secret.New(c.XeroPassword), TOTPSecret: secret.New(c.XeroTOTPSecret)},
+		FreeAgent: config.FreeAgent{URL: p.FreeAgentURL, Email: c.FreeAgentEmail, Password: secret.New(c.FreeAgentPassword)},
+		Codat: config.Codat{URL: p.CodatURL, LoginURL: p.CodatLoginURL, Email: c.CodatEmail,
+			Password: secret.New(c.CodatPassword), TOTPSecret: secret.New(c.CodatTOTPSecret), Enable: "now"},
+		App: config.App{Name: "Acme Books", CompanyURL: "https://acme.example", PrivacyURL: "https://acme.example/privacy",
+			TermsURL: "https://acme.example/terms", Description: "Acme's books, shared with Codat"},
+		Output: config.Output{Screenshots: "steps"},
+		Out:    t.TempDir(),
+		Log:    config.Log{Level: "debug", Format: "console"},
+	}
+}
+
+// result is one run: its summary and error, and everything it printed.
+type result struct {
+	sum     *report.Summary
+	err     error
+	printed string
+}
+
+// run runs provider against the replicas in a fresh tab of the shared browser.
+func run(t *testing.T, cfg *config.Config, provider string) result {
+	t.Helper()
+	if err := cfg.Validate(provider); err != nil {
+		t.Fatalf("test config is invalid: %v", err)
+	}
+	sel, err := selectors.Load(cfg.SelectorsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs, logs := observer.New(zap.DebugLevel)
+	log := zap.New(zapcore.NewTee(zaptest.NewLogger(t).Core(), obs))
+	var progress bytes.Buffer
+	env := &flows.Env{Config: cfg, Log: log, Progress: &progress, Now: time.Now, Selectors: sel, Mode: flows.ModeRun}
+	sum, err := flows.RunProvider(browsertest.Tab(t), env, provider)
+	t.Logf("progress:\n%s", progress.String())
+	var b strings.Builder
+	b.WriteString(progress.String())
+	for _, e := range logs.All() {
+		fmt.Fprintf(&b, "%s %v\n", e.Message, e.ContextMap())
+	}
+	if err != nil {
+		fmt.Fprintf(&b, "%v\n%+v\n", err, err)
+	}
+	if sum != nil {
+		js, _ := json.Marshal(sum)
+		b.Write(js)
+	}
+	return result{sum: sum, err: err, printed: b.String()}
+}
+
+// noLeak fails when a secret value is in what the run printed or in any
+// file it wrote, but for the one file meant to hold the client secret.
+func noLeak(t *testing.T, cfg *config.Config, r result, secretFile string, values ...string) {
+	t.Helper()
+	for _, v := range values {
+		if v == "" {
+			continue
+		}
+		if strings.Contains(r.printed, v) {
+			t.Errorf("a secret value was printed")
+		}
+		_ = filepath.WalkDir(cfg.Out, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || p == secretFile {
+				return err
+			}
+			b, _ := os.ReadFile(p)
+			if bytes.Contains(b, []byte(v)) {
+				t.Errorf("a secret value is in %s", p)
+			}
+			return nil
+		})
+	}
+}
+
+func TestXeroToCodat(t *testing.T) {
+	tests := []struct {
+		name       string
+		enable     string
+		opts       fakeportal.Options
+		wantSwitch bool
+	}{
+		{"enable now", "now", fakeportal.Options{}, true},
+		{"enable later", "later", fakeportal.Options{}, false},
+		{"two-step code and a 5-connection limit", "now", fakeportal.Options{XeroTwoStep: true, XeroConnectionLimit: 5}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := fakeportal.StartT(t, tt.opts)
+			cfg := testConfig(t, p)
+			cfg.Codat.Enable = tt.enable
+			r := run(t, cfg, "xero")
+			if r.err != nil {
+				t.Fatalf("run: %v", r.err)
+			}
+			rec := p.Records()
+			if len(rec.XeroApps) != 1 {
+				t.Fatalf("Xero has %d apps, want 1", len(rec.XeroApps))
+			}
+			app := rec.XeroApps[0]
+			if app.Name != cfg.App.Name || app.CompanyURL != cfg.App.CompanyURL || app.PrivacyURL != cfg.App.PrivacyURL || app.TermsURL != cfg.App.TermsURL {
+				t.Errorf("app = %+v, want the configured name and URLs", app)
+			}
+			if len(app.RedirectURIs) != 1 || app.RedirectURIs[0] != config.XeroRedirectURI {
+				t.Errorf("redirect URIs = %v, want [%s]", app.RedirectURIs, config.XeroRedirectURI)
+			}
+			if app.IntegrationType != "Web app" && app.IntegrationType != "web" {
+				t.Errorf("integration type = %q, want Web app", app.IntegrationType)
+			}
+			live := app.LiveSecrets()
+			if len(live) != 1 {
+				t.Fatalf("app has %d live secrets, want 1", len(live))
+			}
+			codat := rec.Codat["gbol"]
+			if codat.ClientID != app.ClientID || codat.ClientSecret != live[0] {
+				t.Errorf("Codat holds other keys than the ones Xero issued")
+			}
+			if codat.Enabled != tt.wantSwitch || r.sum.Codat.Enabled != tt.wantSwitch || !r.sum.Codat.Saved {
+				t.Errorf("switch = %v (summary %+v), want %v", codat.Enabled, r.sum.Codat, tt.wantSwitch)
+			}
+			if r.sum.ClientID != app.ClientID || r.sum.App.ID != app.ID {
+				t.Errorf("summary = %+v, want client id and app id of %+v", r.sum, app)
+			}
+			wantLimit := tt.opts.XeroConnectionLimit
+			if wantLimit == 0 {
+				wantLimit = 25
+			}
+			if want := fmt.Sprintf("%d max connections", wantLimit); r.sum.Limits.Connections != want {
+				t.Errorf("limit = %q, want %q", r.sum.Limits.Connections, want)
+			}
+			st, err := os.Stat(r.sum.Secret.File)
+			if err != nil || st.Mode().Perm() != 0o600 {
+				t.Fatalf("secret file %s: %v, mode %v; want 0600", r.sum.Secret.File, err, st.Mode())
+			}
+			if b, _ := os.ReadFile(r.sum.Secret.File); strings.TrimSpace(string(b)) != live[0] {
+				t.Errorf("the stored secret is not the one Xero issued")
+			}
+			for _, s := range r.sum.Steps {
+				if s.Status != "ok" || s.Screenshot == "" {
+					t.Errorf("step %+v: want ok with a screenshot", s)
+				}
+			}
+			noLeak(t, cfg, r, r.sum.Secret.File, live[0], p.Creds.XeroPassword, p.Creds.CodatPassword, p.Creds.XeroTOTPSecret)
+		})
+	}
+}

@@ -1,0 +1,171 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"portalbot/internal/fail"
+)
+
+// freeagent automates "Configurer l'intégration FreeAgent", its first part:
+// register an app on the developer dashboard and read its keys.
+type freeagent struct{ reused bool }
+
+func (fa *freeagent) steps() []Step {
+	return []Step{
+		{Name: "freeagent.sign_in", Guide: "Visit the FreeAgent developer site and sign in to your developer account", Do: fa.signIn},
+		{Name: "freeagent.open_my_apps", Guide: "In the navigation bar, click My Apps", Frame: "freeagent.my_apps.create", Do: fa.openMyApps},
+		{Name: "freeagent.create_new_app", Guide: "Click Create New App", Do: fa.createNewApp},
+		{Name: "freeagent.fill_name", Guide: "Enter an app name", Frame: "freeagent.new_app.name", Do: fa.fill("freeagent.new_app.name", func(s *Session) string { return s.Env.Config.App.Name })},
+		{Name: "freeagent.fill_description", Guide: "Enter a description", Frame: "freeagent.new_app.description", Do: fa.fill("freeagent.new_app.description", func(s *Session) string { return s.Env.Config.App.Description })},
+		{Name: "freeagent.fill_homepage", Guide: "App homepage URL (when configured)", Do: fa.fillHomepage},
+		{Name: "freeagent.fill_redirect_uris", Guide: "OAuth Redirect URIs: https://freeagent.codat.io/oauth/callback", Frame: "freeagent.new_app.redirect_uris", Do: fa.fill("freeagent.new_app.redirect_uris", func(s *Session) string { return s.Env.Config.RedirectURIFor("freeagent") })},
+		{Name: "freeagent.leave_practice_api_unticked", Guide: "Leave Enable Accountancy Practice API unticked", Frame: "freeagent.new_app.practice_api", Do: fa.untickPracticeAPI},
+		{Name: "freeagent.create_app", Guide: "Select Create App", Writes: true, Do: fa.createApp},
+		{Name: "freeagent.read_credentials", Guide: "Copy the OAuth identifier and the OAuth secret", Frame: "freeagent.app.identifier", Do: fa.readCredentials},
+	}
+}
+
+func freeagentSignIn(s *Session) *signIn {
+	c := s.Env.Config.FreeAgent
+	return &signIn{
+		portal: "freeagent", loginURL: c.URL, allowed: []string{origin(c.URL)},
+		screens: []screen{{fields: []field{
+			{element: "freeagent.signin.email", value: func() string { return c.Email }},
+			{element: "freeagent.signin.password", value: c.Password.Reveal, secret: true},
+		}, submit: "freeagent.signin.submit"}},
+		errorEl: "freeagent.signin.error", captcha: "freeagent.signin.captcha",
+	}
+}
+
+func (fa *freeagent) appsURL(s *Session) string {
+	return strings.TrimRight(s.Env.Config.FreeAgent.URL, "/") + "/apps"
+}
+
+func (fa *freeagent) signIn(ctx context.Context, s *Session) error {
+	_, err := s.open(ctx, freeagentSignIn(s), fa.appsURL(s), "freeagent.my_apps.create")
+	return err
+}
+
+func (fa *freeagent) openMyApps(ctx context.Context, s *Session) error {
+	if err := s.Click(ctx, "freeagent.my_apps.nav_my_apps"); err != nil {
+		return err
+	}
+	if _, err := s.arrive(ctx, freeagentSignIn(s), "freeagent.my_apps.create"); err != nil {
+		return err
+	}
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El("freeagent.my_apps.app_link")); m != nil {
+		fa.reused = true
+		s.progress("an app named %q exists already: reusing it", s.Env.Config.App.Name)
+	}
+	return nil
+}
+
+func (fa *freeagent) createNewApp(ctx context.Context, s *Session) error {
+	if fa.reused {
+		return nil
+	}
+	if err := s.Click(ctx, "freeagent.my_apps.create"); err != nil {
+		return err
+	}
+	_, err := s.arrive(ctx, freeagentSignIn(s), "freeagent.new_app.name")
+	return err
+}
+
+func (fa *freeagent) fill(element string, value func(*Session) string) func(context.Context, *Session) error {
+	return func(ctx context.Context, s *Session) error {
+		if fa.reused {
+			return nil
+		}
+		return s.Fill(ctx, element, value(s))
+	}
+}
+
+func (fa *freeagent) fillHomepage(ctx context.Context, s *Session) error {
+	if fa.reused || s.Env.Config.App.CompanyURL == "" {
+		return nil
+	}
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El("freeagent.new_app.homepage")); m == nil {
+		return nil // an optional field this version of the form does not have
+	}
+	return s.Fill(ctx, "freeagent.new_app.homepage", s.Env.Config.App.CompanyURL)
+}
+
+// untickPracticeAPI makes sure the box is off: ticked, a normal company
+// cannot approve the app ("This app is only for accountants").
+func (fa *freeagent) untickPracticeAPI(ctx context.Context, s *Session) error {
+	if fa.reused {
+		return nil
+	}
+	m, err := s.Find(ctx, "freeagent.new_app.practice_api")
+	if err != nil {
+		return err
+	}
+	if on, _, _ := m.Checked(ctx); on {
+		s.progress("Enable Accountancy Practice API was ticked: unticking it")
+	}
+	return m.SetChecked(ctx, false)
+}
+
+var freeagentAppPath = regexp.MustCompile(`/apps/([^/?#]+)$`)
+
+func (fa *freeagent) createApp(ctx context.Context, s *Session) error {
+	if fa.reused {
+		if err := s.Click(ctx, "freeagent.my_apps.app_link"); err != nil {
+			return err
+		}
+	} else if err := s.Click(ctx, "freeagent.new_app.create"); err != nil {
+		return err
+	}
+	m, err := s.finder(nil).First(ctx, s.El("freeagent.app.identifier"), s.El("freeagent.new_app.error"))
+	if err != nil {
+		return err
+	}
+	if m.Element.Name == "freeagent.new_app.error" {
+		msg, _ := m.Value(ctx)
+		return &fail.Error{Kind: fail.Mismatch, Page: "freeagent.new_app", Element: m.Element.Name,
+			Err: fmt.Errorf("FreeAgent refused the new app: %q", msg)}
+	}
+	u, err := s.Location(ctx)
+	if err != nil {
+		return err
+	}
+	if id := freeagentAppPath.FindStringSubmatch(u.Path); id != nil {
+		s.AppID, s.Vars["id"], s.Summary.App.ID = id[1], id[1], id[1]
+		s.Summary.App.URL = strings.TrimRight(s.Env.Config.FreeAgent.URL, "/") + u.Path
+	}
+	return nil
+}
+
+// readCredentials reads the OAuth identifier and secret and stores the
+// secret before going on.
+func (fa *freeagent) readCredentials(ctx context.Context, s *Session) error {
+	idm, err := s.Find(ctx, "freeagent.app.identifier")
+	if err != nil {
+		return err
+	}
+	raw, err := idm.Value(ctx)
+	if err != nil {
+		return err
+	}
+	id, err := checkKey("OAuth identifier", raw)
+	if err != nil {
+		return err
+	}
+	sm, err := s.Find(ctx, "freeagent.app.secret")
+	if err != nil {
+		return err
+	}
+	rawSecret, err := sm.Value(ctx)
+	if err != nil {
+		return err
+	}
+	sec, err := s.keepSecret("freeagent.app.secret", rawSecret)
+	if err != nil {
+		return err
+	}
+	s.ClientID, s.Summary.ClientID, s.ClientSecret = id, id, sec
+	return nil
+}

@@ -1,0 +1,112 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"portalbot/internal/fail"
+	"portalbot/internal/report"
+	"portalbot/internal/secret"
+	"portalbot/internal/store"
+)
+
+// Steps returns the whole job for provider: the provider's part, then the
+// one Codat part every provider shares.
+func Steps(provider string) ([]Step, error) {
+	switch provider {
+	case "xero":
+		x := &xero{}
+		return append(append(x.steps(), codatXero.steps()...), x.finalSteps()...), nil
+	case "freeagent":
+		fa := &freeagent{}
+		return append(fa.steps(), codatFreeAgent.steps()...), nil
+	}
+	return nil, fail.New(fail.Config, "unknown provider %q: choose one of %s", provider, strings.Join(Providers, ", "))
+}
+
+func runProvider(ctx context.Context, env *Env, provider string) (*report.Summary, error) {
+	start := env.Now()
+	steps, err := Steps(provider)
+	if err != nil {
+		return nil, err
+	}
+	if env.Mode == "" {
+		env.Mode = ModeRun
+	}
+	if t := env.Config.Browser.Timeout; t > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t)
+		defer cancel()
+	}
+	s := newSession(ctx, env, provider)
+	err = s.run(ctx, steps)
+	s.Summary.DurationMS = env.Now().Sub(start).Milliseconds()
+	if err != nil {
+		s.Summary.Error = errorReport(s, err)
+	}
+	return s.Summary, err
+}
+
+func errorReport(s *Session, err error) *report.ErrorReport {
+	r := &report.ErrorReport{Kind: fail.KindOf(err).String(), ExitCode: fail.ExitCode(err), Message: s.Scrub(err.Error()), Files: s.failureFiles}
+	var fe *fail.Error
+	if errors.As(err, &fe) {
+		r.Portal, r.Page, r.Element = fe.Portal, fe.Page, fe.Element
+	}
+	return r
+}
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// SecretPath is where the client secret of provider's app is stored.
+func SecretPath(out, provider, app string) string {
+	slug := strings.Trim(unsafeChars.ReplaceAllString(strings.ToLower(app), "-"), "-")
+	return filepath.Join(out, "secrets", fmt.Sprintf("%s-%s.secret", provider, slug))
+}
+
+// storeSecret writes the secret to its file (0600, atomic) and records
+// where, and its fingerprint, in the summary: never the value.
+func (s *Session) storeSecret(v secret.Secret) error {
+	p := SecretPath(s.outDir(), s.Provider, s.Env.Config.App.Name)
+	fp, err := store.WriteSecret(p, v)
+	if err != nil {
+		return &fail.Error{Kind: fail.Other, Err: fmt.Errorf("the secret was read but could not be stored: %w", err)}
+	}
+	s.Summary.Secret = report.SecretRef{File: p, SHA256Prefix: fp}
+	s.progress("secret stored in %s (sha256 %s…)", p, fp)
+	return nil
+}
+
+// finalSteps read what the portal reports about the app once everything is
+// delivered: the connection limit of an uncertified app.
+func (x *xero) finalSteps() []Step {
+	return []Step{{Name: "xero.read_connection_limit", Guide: "Note the app's connection limit (25 in the guide, 5 under Xero's 2026 pricing)",
+		Frame: "xero.my_apps.connection_limit", Do: x.readConnectionLimit}}
+}
+
+func (x *xero) readConnectionLimit(ctx context.Context, s *Session) error {
+	tab, err := s.Tab("main")
+	if err != nil {
+		return err
+	}
+	ctx, cancel := retarget(ctx, tab)
+	defer cancel()
+	if _, err := s.open(ctx, xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading"); err != nil {
+		return err
+	}
+	m, err := s.Find(ctx, "xero.my_apps.connection_limit")
+	if err != nil {
+		return err
+	}
+	v, err := m.Value(ctx)
+	if err != nil {
+		return err
+	}
+	s.Summary.Limits.Connections = strings.TrimSpace(v)
+	return nil
+}
+

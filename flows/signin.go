@@ -1,0 +1,238 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/pquerna/otp/totp"
+
+	"portalbot/internal/fail"
+	"portalbot/internal/locate"
+	"portalbot/internal/secret"
+	"portalbot/selectors"
+)
+
+// screen is one screen of a sign-in: fields typed, then a button.
+type screen struct {
+	fields []field
+	submit string
+}
+
+type field struct {
+	element string
+	value   func() string
+	secret  bool
+}
+
+// signIn describes a portal's sign-in: its screens, the two-step page, and
+// where credentials may be typed.
+type signIn struct {
+	portal     string
+	loginURL   string   // credentials are typed only on this origin
+	allowed    []string // origins the sign-in may pass through
+	screens    []screen
+	code       string // two-step code field ("" when the portal has none)
+	codeSubmit string
+	codeErr    string
+	totp       secret.Secret
+	totpKey    string // the setting to name when a code is asked and none is set
+	errorEl    string // the alert of a refused password
+	captcha    string
+}
+
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// guard stops any wait at once when the tab shows a page on an origin that
+// is not one of the portal's configured ones: a foreign sign-in page gets
+// nothing typed into it.
+func (s *Session) guard(si *signIn) func(context.Context) error {
+	return func(ctx context.Context) error {
+		u, err := s.Location(ctx)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			return nil // between pages
+		}
+		o := u.Scheme + "://" + u.Host
+		for _, a := range si.allowed {
+			if o == a {
+				return nil
+			}
+		}
+		return &fail.Error{Kind: fail.Unsafe, Portal: si.portal,
+			Hint: "check the portal URLs in the configuration; if the portal really moved, configure its new host",
+			Err:  fmt.Errorf("%s sign-in went to %s, which is not a configured %s host: typed nothing", si.portal, u.Host, si.portal)}
+	}
+}
+
+// open loads rawURL and waits for the page's ready element, signing in when
+// the portal asks (at the start, or when a session expired mid-flow).
+func (s *Session) open(ctx context.Context, si *signIn, rawURL, ready string) (*locate.Match, error) {
+	if err := s.Navigate(ctx, rawURL); err != nil {
+		return nil, err
+	}
+	return s.arrive(ctx, si, ready)
+}
+
+// arrive waits for the ready element of the page the tab is going to,
+// signing in first if the portal shows its sign-in instead.
+func (s *Session) arrive(ctx context.Context, si *signIn, ready string) (*locate.Match, error) {
+	f := s.finder(s.guard(si))
+	first := si.screens[0].fields[0].element
+	m, err := f.First(ctx, s.El(ready), s.El(first), s.El(si.captcha))
+	if err != nil {
+		return nil, err
+	}
+	if m.Element.Name == ready {
+		return m, nil
+	}
+	if err := s.signIn(ctx, si, ready); err != nil {
+		return nil, err
+	}
+	return f.Find(ctx, s.El(ready))
+}
+
+// signIn types the credentials screen by screen, answers a two-step code
+// from the TOTP secret, and stops at once on a refusal: Xero locks an
+// account after six refused passwords, so a refused password is never
+// tried again.
+func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
+	f := s.finder(s.guard(si))
+	for i, sc := range si.screens {
+		m, err := f.First(ctx, s.El(sc.fields[0].element), s.El(si.captcha))
+		if err != nil {
+			return err
+		}
+		if m.Element.Name == si.captcha {
+			return s.captcha(si)
+		}
+		for _, fl := range sc.fields {
+			if err := s.typeInto(ctx, f, si, fl.element, fl.value()); err != nil {
+				return err
+			}
+		}
+		if err := s.clickIn(ctx, f, sc.submit); err != nil {
+			return err
+		}
+		if i < len(si.screens)-1 {
+			continue
+		}
+		next := []*selectors.Element{s.El(ready), s.El(si.errorEl), s.El(si.captcha)}
+		if si.code != "" {
+			next = append(next, s.El(si.code))
+		}
+		m, err = f.First(ctx, next...)
+		if err != nil {
+			return err
+		}
+		switch m.Element.Name {
+		case si.errorEl:
+			msg, _ := m.Value(ctx)
+			return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
+				Hint: "check the email and password; the bot does not try again, so the account is not locked",
+				Err:  fmt.Errorf("%s refused the sign-in: %q", si.portal, s.Scrub(msg))}
+		case si.captcha:
+			return s.captcha(si)
+		case si.code:
+			return s.twoStep(ctx, f, si, ready)
+		}
+	}
+	return nil
+}
+
+func (s *Session) captcha(si *signIn) error {
+	return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
+		Hint: "a person must sign in once in a browser from this machine, then run the bot again",
+		Err:  fmt.Errorf("%s shows a captcha instead of its sign-in form", si.portal)}
+}
+
+func (s *Session) twoStep(ctx context.Context, f *locate.Finder, si *signIn, ready string) error {
+	if si.totp.Empty() {
+		return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
+			Hint: fmt.Sprintf("set %s (or %s_FILE) to the account's authenticator secret", envName(si.totpKey), envName(si.totpKey)),
+			Err:  fmt.Errorf("%s asks for a two-step code and no %s is configured", si.portal, si.totpKey)}
+	}
+	code, err := totp.GenerateCode(si.totp.Reveal(), s.Env.Now())
+	if err != nil {
+		return &fail.Error{Kind: fail.Config, Portal: si.portal, Err: fmt.Errorf("%s: not a valid TOTP secret", si.totpKey)}
+	}
+	if err := s.typeInto(ctx, f, si, si.code, code); err != nil {
+		return err
+	}
+	if err := s.clickIn(ctx, f, si.codeSubmit); err != nil {
+		return err
+	}
+	m, err := f.First(ctx, s.El(ready), s.El(si.codeErr))
+	if err != nil {
+		return err
+	}
+	if m.Element.Name == si.codeErr {
+		return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
+			Hint: fmt.Sprintf("check %s and this machine's clock", si.totpKey),
+			Err:  fmt.Errorf("%s refused the two-step code", si.portal)}
+	}
+	return nil
+}
+
+// typeInto types a value only into a page on the portal's sign-in origin.
+func (s *Session) typeInto(ctx context.Context, f *locate.Finder, si *signIn, element, value string) error {
+	m, err := f.Find(ctx, s.El(element))
+	if err != nil {
+		return err
+	}
+	u, err := s.Location(ctx)
+	if err != nil {
+		return err
+	}
+	if got := u.Scheme + "://" + u.Host; got != origin(si.loginURL) {
+		return &fail.Error{Kind: fail.Unsafe, Portal: si.portal,
+			Err: fmt.Errorf("%s sign-in field is on %s, not on %s: typed nothing", si.portal, u.Host, origin(si.loginURL))}
+	}
+	return m.Fill(ctx, value)
+}
+
+func (s *Session) clickIn(ctx context.Context, f *locate.Finder, element string) error {
+	m, err := f.Find(ctx, s.El(element))
+	if err != nil {
+		return err
+	}
+	return m.Click(ctx)
+}
+
+// envName turns a key ("xero.totp_secret") into its variable (BOT_XERO_TOTP_SECRET).
+func envName(key string) string {
+	return "BOT_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// keepSecret checks a key read from a page and stores the secret before
+// anything else happens: the page shows it once.
+func (s *Session) keepSecret(name string, raw string) (secret.Secret, error) {
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		return secret.Secret{}, &fail.Error{Kind: fail.Mismatch, Element: name, Err: errors.New("the page showed an empty secret")}
+	}
+	s.AddSecret(secret.New(v))
+	if strings.ContainsAny(v, " \t\r\n") {
+		return secret.Secret{}, &fail.Error{Kind: fail.Mismatch, Element: name,
+			Err: errors.New("the secret read from the page contains a space; Codat refuses keys with spaces, nothing was typed into Codat")}
+	}
+	sec := secret.New(v)
+	return sec, s.storeSecret(sec)
+}
+
+// checkKey trims a key read from a page and refuses one with a space inside.
+func checkKey(name, raw string) (string, error) {
+	v := strings.TrimSpace(raw)
+	if v == "" || strings.ContainsAny(v, " \t\r\n") {
+		return "", &fail.Error{Kind: fail.Mismatch, Element: name,
+			Err: fmt.Errorf("the key read from the page is empty or contains a space; Codat refuses keys with spaces, nothing was typed into Codat")}
+	}
+	return v, nil
+}

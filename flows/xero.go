@@ -1,0 +1,303 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"portalbot/internal/fail"
+)
+
+// xero automates "Configurer l'intégration Xero", the first two parts: create
+// the app with Codat's redirect URI, then get its client id and secret.
+type xero struct{ reused bool }
+
+func (x *xero) steps() []Step {
+	return []Step{
+		{Name: "xero.sign_in", Guide: "Sign in to the Xero developer portal with your Xero credentials", Do: x.signIn},
+		{Name: "xero.open_my_apps", Guide: "Select the My Apps tab", Frame: "xero.my_apps.new_app", Do: x.openMyApps},
+		{Name: "xero.new_app", Guide: "Click New app at the top right", Do: x.newApp},
+		{Name: "xero.fill_app_name", Guide: "App name: a name your users recognise", Frame: "xero.new_app.app_name", Do: x.fillAppName},
+		{Name: "xero.choose_web_app", Guide: "Integration type: select Web app", Frame: "xero.new_app.web_app", Do: x.chooseWebApp},
+		{Name: "xero.fill_company_url", Guide: "Company or application URL, starting with https://", Frame: "xero.new_app.company_url", Do: x.fillCompanyURL},
+		{Name: "xero.fill_redirect_uri", Guide: "Redirect URI: https://xero.codat.io/oauth2/callback", Frame: "xero.new_app.redirect_uri", Do: x.fillRedirectURI},
+		{Name: "xero.answer_questions", Guide: "Answer the yes/no questions when the dialog asks them", Do: x.answerQuestions},
+		{Name: "xero.accept_terms", Guide: "Tick the box to accept the Xero Developer Platform terms", Frame: "xero.new_app.terms", Do: x.acceptTerms},
+		{Name: "xero.create_app", Guide: "Click Create app: the app opens on its App details page", Writes: true, Do: x.createApp},
+		{Name: "xero.save_app_details", Guide: "Add the privacy policy and terms URLs on App details and Save", Writes: true, Do: x.saveAppDetails},
+		{Name: "xero.open_configuration", Guide: "Select Configuration in the left pane", Do: x.openConfiguration},
+		{Name: "xero.reveal_client_id", Guide: "Click the eye icon to reveal the client id", Frame: "xero.configuration.client_id", Do: x.revealClientID},
+		{Name: "xero.generate_secret", Guide: "Click Generate a secret, copy Client secret 1 and store it before leaving the page", Writes: true, Frame: "xero.configuration.client_secret_1", Do: x.generateSecret},
+	}
+}
+
+func xeroSignIn(s *Session) *signIn {
+	c := s.Env.Config.Xero
+	return &signIn{
+		portal: "xero", loginURL: c.LoginURL, allowed: []string{origin(c.LoginURL), origin(c.DeveloperURL)},
+		screens: []screen{
+			{fields: []field{{element: "xero.signin.email", value: func() string { return c.Email }}}, submit: "xero.signin.submit"},
+			{fields: []field{{element: "xero.signin.password", value: c.Password.Reveal, secret: true}}, submit: "xero.signin.submit"},
+		},
+		code: "xero.two_step.code", codeSubmit: "xero.two_step.submit", codeErr: "xero.two_step.error",
+		totp: c.TOTPSecret, totpKey: "xero.totp_secret",
+		errorEl: "xero.signin.error", captcha: "xero.signin.captcha",
+	}
+}
+
+func (x *xero) myAppsURL(s *Session) string {
+	return strings.TrimRight(s.Env.Config.Xero.DeveloperURL, "/") + "/app/manage"
+}
+
+func (x *xero) signIn(ctx context.Context, s *Session) error {
+	_, err := s.open(ctx, xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading")
+	return err
+}
+
+// openMyApps reads the connection limit the portal shows, and looks for an
+// app of the same name so that a rerun never creates a duplicate.
+func (x *xero) openMyApps(ctx context.Context, s *Session) error {
+	if _, err := s.arrive(ctx, xeroSignIn(s), "xero.my_apps.heading"); err != nil {
+		return err
+	}
+	if _, err := s.Find(ctx, "xero.my_apps.new_app"); err != nil {
+		return err
+	}
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.app_link")); m != nil {
+		x.reused = true
+		s.progress("an app named %q exists already: reusing it", s.Env.Config.App.Name)
+		if lim, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.connection_limit")); lim != nil {
+			s.Summary.Limits.Connections, _ = lim.Value(ctx)
+		}
+	}
+	return nil
+}
+
+func (x *xero) newApp(ctx context.Context, s *Session) error {
+	if x.reused {
+		return nil
+	}
+	if err := s.Click(ctx, "xero.my_apps.new_app"); err != nil {
+		return err
+	}
+	_, err := s.Find(ctx, "xero.new_app.dialog")
+	return err
+}
+
+func (x *xero) fillAppName(ctx context.Context, s *Session) error {
+	if x.reused {
+		return nil
+	}
+	return s.Fill(ctx, "xero.new_app.app_name", s.Env.Config.App.Name)
+}
+
+func (x *xero) chooseWebApp(ctx context.Context, s *Session) error {
+	if x.reused {
+		return nil
+	}
+	m, err := s.Find(ctx, "xero.new_app.web_app")
+	if err != nil {
+		return err
+	}
+	return m.SetChecked(ctx, true)
+}
+
+func (x *xero) fillCompanyURL(ctx context.Context, s *Session) error {
+	if x.reused {
+		return nil
+	}
+	return s.Fill(ctx, "xero.new_app.company_url", s.Env.Config.App.CompanyURL)
+}
+
+func (x *xero) fillRedirectURI(ctx context.Context, s *Session) error {
+	if x.reused {
+		return nil
+	}
+	return s.Fill(ctx, "xero.new_app.redirect_uri", s.Env.Config.RedirectURIFor("xero"))
+}
+
+// answerQuestions answers the two yes/no questions newer versions of the
+// dialog ask: AI training per xero.ai_training, security requirements yes.
+func (x *xero) answerQuestions(ctx context.Context, s *Session) error {
+	if x.reused {
+		return nil
+	}
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.new_app.ai_training_question")); m == nil {
+		return nil // this version of the dialog does not ask
+	}
+	ai := "xero.new_app.ai_training_no"
+	if s.Env.Config.Xero.AITraining {
+		ai = "xero.new_app.ai_training_yes"
+	}
+	for _, name := range []string{ai, "xero.new_app.security_yes"} {
+		m, err := s.Find(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := m.SetChecked(ctx, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *xero) acceptTerms(ctx context.Context, s *Session) error {
+	if x.reused {
+		return nil
+	}
+	m, err := s.Find(ctx, "xero.new_app.terms")
+	if err != nil {
+		return err
+	}
+	return m.SetChecked(ctx, true)
+}
+
+// createApp submits the dialog; a field error the portal shows is reported
+// as such (exit 4), not as a missing page.
+func (x *xero) createApp(ctx context.Context, s *Session) error {
+	if !x.reused {
+		if err := s.Click(ctx, "xero.new_app.create"); err != nil {
+			return err
+		}
+		m, err := s.finder(nil).First(ctx, s.El("xero.app_details.heading"), s.El("xero.new_app.error"))
+		if err != nil {
+			return err
+		}
+		if m.Element.Name == "xero.new_app.error" {
+			msg, _ := m.Value(ctx)
+			return &fail.Error{Kind: fail.Mismatch, Page: "xero.new_app", Element: "xero.new_app.error",
+				Err: fmt.Errorf("Xero refused the new app: %q", msg)}
+		}
+	} else {
+		if err := s.Click(ctx, "xero.my_apps.app_link"); err != nil {
+			return err
+		}
+		if _, err := s.arrive(ctx, xeroSignIn(s), "xero.app_details.heading"); err != nil {
+			return err
+		}
+	}
+	return x.readAppID(ctx, s)
+}
+
+var xeroAppPath = regexp.MustCompile(`/app/manage/app/([^/?#]+)`)
+
+func (x *xero) readAppID(ctx context.Context, s *Session) error {
+	u, err := s.Location(ctx)
+	if err != nil {
+		return err
+	}
+	id := xeroAppPath.FindStringSubmatch(u.Path)
+	if id == nil {
+		return &fail.Error{Kind: fail.Mismatch, Page: "xero.app_details", Err: fmt.Errorf("App details is at %s, expected /app/manage/app/{id}", u.Path)}
+	}
+	s.AppID = id[1]
+	s.Vars["id"] = id[1]
+	s.Summary.App.ID = id[1]
+	s.Summary.App.URL = strings.TrimRight(s.Env.Config.Xero.DeveloperURL, "/") + path.Join("/app/manage/app", id[1])
+	return nil
+}
+
+func (x *xero) appURL(s *Session, sub string) string {
+	return s.Summary.App.URL + sub
+}
+
+// saveAppDetails adds the privacy policy and terms URLs (the guide's tip;
+// required to become a Xero app partner), when they are configured.
+func (x *xero) saveAppDetails(ctx context.Context, s *Session) error {
+	app := s.Env.Config.App
+	if app.PrivacyURL == "" && app.TermsURL == "" {
+		return nil
+	}
+	if _, err := s.arrive(ctx, xeroSignIn(s), "xero.app_details.heading"); err != nil {
+		return err
+	}
+	for name, v := range map[string]string{"xero.app_details.privacy_url": app.PrivacyURL, "xero.app_details.terms_url": app.TermsURL} {
+		if v == "" {
+			continue
+		}
+		if err := s.Fill(ctx, name, v); err != nil {
+			return err
+		}
+	}
+	if err := s.Click(ctx, "xero.app_details.save"); err != nil {
+		return err
+	}
+	m, err := s.finder(nil).First(ctx, s.El("xero.app_details.saved"), s.El("xero.app_details.error"))
+	if err != nil {
+		return err
+	}
+	if m.Element.Name == "xero.app_details.error" {
+		msg, _ := m.Value(ctx)
+		return &fail.Error{Kind: fail.Mismatch, Page: "xero.app_details", Element: m.Element.Name, Err: fmt.Errorf("Xero refused the app details: %q", msg)}
+	}
+	return nil
+}
+
+func (x *xero) openConfiguration(ctx context.Context, s *Session) error {
+	if err := s.Click(ctx, "xero.app_details.configuration"); err != nil {
+		return err
+	}
+	_, err := s.arrive(ctx, xeroSignIn(s), "xero.configuration.show_client_id")
+	return err
+}
+
+var xeroClientID = regexp.MustCompile(`^[0-9A-F]{32}$`)
+
+// revealClientID clicks the eye icon and waits until the field shows the
+// 32 hexadecimal characters of a client id.
+func (x *xero) revealClientID(ctx context.Context, s *Session) error {
+	if err := s.Click(ctx, "xero.configuration.show_client_id"); err != nil {
+		return err
+	}
+	m, err := s.Find(ctx, "xero.configuration.client_id")
+	if err != nil {
+		return err
+	}
+	var id string
+	err = untilValue(ctx, m, "the client id to show", func(v string) bool {
+		id = strings.TrimSpace(v)
+		return xeroClientID.MatchString(id)
+	})
+	if err != nil {
+		return &fail.Error{Kind: fail.Mismatch, Page: "xero.configuration", Element: "xero.configuration.client_id", Err: err}
+	}
+	s.ClientID = id
+	s.Summary.ClientID = id
+	return nil
+}
+
+// generateSecret generates a secret in the free slot, reads it and stores
+// it (0600, atomic) in the same step: leaving the page loses it for good.
+func (x *xero) generateSecret(ctx context.Context, s *Session) error {
+	f := s.finder(nil)
+	m, err := f.First(ctx, s.El("xero.configuration.generate_secret"), s.El("xero.configuration.generate_another"))
+	if err != nil {
+		return err
+	}
+	field := "xero.configuration.client_secret_1"
+	if m.Element.Name == "xero.configuration.generate_another" {
+		field = "xero.configuration.client_secret_2"
+	}
+	if err := m.Click(ctx); err != nil {
+		return err
+	}
+	sm, err := s.Find(ctx, field)
+	if err != nil {
+		return err
+	}
+	var raw string
+	if err := untilValue(ctx, sm, "the new secret to show", func(v string) bool {
+		raw = v
+		return len(strings.TrimSpace(v)) >= 20 && !strings.Contains(v, "•")
+	}); err != nil {
+		return &fail.Error{Kind: fail.Mismatch, Page: "xero.configuration", Element: field, Err: err}
+	}
+	sec, err := s.keepSecret(field, raw)
+	if err != nil {
+		return err
+	}
+	s.ClientSecret = sec
+	return nil
+}
