@@ -109,4 +109,3 @@ func (x *xero) readConnectionLimit(ctx context.Context, s *Session) error {
 	s.Summary.Limits.Connections = strings.TrimSpace(v)
 	return nil
 }
-
