@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/pquerna/otp/totp"
 
@@ -74,12 +75,38 @@ func (s *Session) guard(si *signIn) func(context.Context) error {
 
 // open loads rawURL and waits for the page's ready element, signing in when
 // the portal asks (at the start, or when a session expired mid-flow).
+//
+// Loading a page changes nothing, so a server error is retried with
+// backoff (OpenRetries times) before the step gives up.
 func (s *Session) open(ctx context.Context, si *signIn, rawURL, ready string) (*locate.Match, error) {
-	if err := s.Navigate(ctx, rawURL); err != nil {
-		return nil, err
+	backoff := RetryBackoff
+	for try := 0; ; try++ {
+		if err := s.Navigate(ctx, rawURL); err != nil {
+			return nil, err
+		}
+		status := s.documentStatus()
+		if status < 500 || try >= OpenRetries {
+			break
+		}
+		s.progress("%s answered HTTP %d: trying again in %s", redactURL(rawURL), status, backoff)
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		backoff *= 2
 	}
 	return s.arrive(ctx, si, ready)
 }
+
+// OpenRetries and RetryBackoff shape the retries of a page load that got a
+// server error: 0.5 s, 1 s, 2 s.
+var (
+	OpenRetries  = 3
+	RetryBackoff = 500 * time.Millisecond
+)
 
 // arrive waits for the ready element of the page the tab is going to,
 // signing in first if the portal shows its sign-in instead.

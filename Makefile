@@ -1,0 +1,63 @@
+# Build, test and demo the bot. `make help` lists the targets.
+
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X portalbot/internal/cli.Version=$(VERSION)
+BROWSERS := chromium-headless-shell chromium chromium-browser
+
+.DEFAULT_GOAL := help
+.PHONY: help build browser test bench demo lint clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "} {printf "  %-8s %s\n", $$1, $$2}'
+
+build: ## build bin/bot and bin/fakeportals
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/bot ./cmd/bot
+	$(GO) build -o bin/fakeportals ./cmd/fakeportals
+
+browser: ## make sure a headless Chromium is installed (apt-get when root)
+	@for b in $(BROWSERS); do \
+		if command -v $$b >/dev/null 2>&1 || [ -x /usr/bin/$$b ]; then exit 0; fi; \
+	done; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && apt-get install -y chromium-headless-shell; \
+	else \
+		echo "no headless Chromium found; install it with:" >&2; \
+		echo "  sudo apt-get update && sudo apt-get install -y chromium-headless-shell" >&2; \
+		exit 1; \
+	fi
+
+test: browser ## go vet, then every test
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+bench: browser ## run the benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+demo: build browser ## run both providers against the local portal replicas
+	@set -u; mkdir -p out; rm -f out/demo-config.yaml; \
+	bin/fakeportals --write-config out/demo-config.yaml & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
+	for i in $$(seq 1 100); do \
+		[ -s out/demo-config.yaml ] && break; \
+		kill -0 $$pid 2>/dev/null || { echo "fakeportals exited" >&2; exit 1; }; \
+		sleep 0.1; \
+	done; \
+	[ -s out/demo-config.yaml ] || { echo "fakeportals wrote no config in 10s" >&2; exit 1; }; \
+	status=0; \
+	bin/bot --config out/demo-config.yaml --out out run xero || status=$$?; \
+	bin/bot --config out/demo-config.yaml --out out run freeagent || status=$$?; \
+	echo; \
+	echo "summaries:   out/summary-xero.json out/summary-freeagent.json"; \
+	echo "screenshots: out/ (each step's file is named in the summaries)"; \
+	exit $$status
+
+lint: ## gofmt and go vet
+	@files=$$(gofmt -l .); \
+	if [ -n "$$files" ]; then echo "gofmt needed:" $$files >&2; exit 1; fi
+	$(GO) vet ./...
+
+clean: ## remove bin/ and out/
+	rm -rf bin out

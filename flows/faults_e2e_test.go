@@ -1,0 +1,116 @@
+package flows_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"portalbot/internal/config"
+	"portalbot/internal/fail"
+	"portalbot/internal/fakeportal"
+	"portalbot/internal/secret"
+)
+
+// Each fault the replicas can inject, and what the bot does about it.
+func TestFaults(t *testing.T) {
+	tests := []struct {
+		name     string
+		opts     fakeportal.Options
+		provider string
+		config   func(*config.Config)
+		wantExit int
+		wantMsg  string // in the error message
+		check    func(t *testing.T, rec fakeportal.Records, r result)
+	}{
+		{name: "slow pages", provider: "xero", opts: fakeportal.Options{Faults: fakeportal.Faults{Delay: 80 * time.Millisecond}}},
+		{name: "layout shift", provider: "freeagent", opts: fakeportal.Options{Faults: fakeportal.Faults{LayoutShift: true}}},
+		{name: "HTTP 500 once on My Apps", provider: "xero",
+			opts: fakeportal.Options{Faults: fakeportal.Faults{Fail500Once: []string{"/app/manage"}}}},
+		{name: "session expires mid-flow", provider: "xero",
+			opts: fakeportal.Options{Faults: fakeportal.Faults{ExpireSessionOn: []string{"/settings/integrations/accounting/manage/gbol"}}},
+			check: func(t *testing.T, rec fakeportal.Records, r result) {
+				if rec.SignIns["codat"] != 2 {
+					t.Errorf("Codat sign-ins = %d, want 2 (signed in again after the expiry)", rec.SignIns["codat"])
+				}
+			}},
+		{name: "wrong password", provider: "xero", wantExit: 3, wantMsg: "xero refused the sign-in",
+			config: func(c *config.Config) { c.Xero.Password = secret.New("not-the-password") },
+			check: func(t *testing.T, rec fakeportal.Records, r result) {
+				if rec.FailedSignIns["xero"] != 1 {
+					t.Errorf("refused sign-ins = %d, want exactly 1: the bot must never retry", rec.FailedSignIns["xero"])
+				}
+			}},
+		{name: "wrong Codat password", provider: "freeagent", wantExit: 3, wantMsg: "codat refused the sign-in",
+			config: func(c *config.Config) { c.Codat.Password = secret.New("not-the-password") }},
+		{name: "two-step without a TOTP secret", provider: "xero", wantExit: 3, wantMsg: "BOT_XERO_TOTP_SECRET",
+			opts:   fakeportal.Options{XeroTwoStep: true},
+			config: func(c *config.Config) { c.Xero.TOTPSecret = secret.Secret{} }},
+		{name: "captcha", provider: "xero", wantExit: 3, wantMsg: "captcha",
+			opts: fakeportal.Options{Faults: fakeportal.Faults{CaptchaOn: "xero"}},
+			check: func(t *testing.T, rec fakeportal.Records, r result) {
+				if len(r.sum.Error.Files) == 0 {
+					t.Errorf("no screenshot saved for the captcha")
+				}
+			}},
+		{name: "sign-in redirected to a foreign host", provider: "xero", wantExit: 6, wantMsg: "typed nothing",
+			opts: fakeportal.Options{Faults: fakeportal.Faults{ForeignRedirectOn: "xero"}},
+			check: func(t *testing.T, rec fakeportal.Records, r result) {
+				if n := rec.ForeignSubmissions["xero"]; n != 0 {
+					t.Errorf("the foreign look-alike got %d submissions", n)
+				}
+			}},
+		{name: "Codat sign-in redirected to a foreign host", provider: "freeagent", wantExit: 6, wantMsg: "typed nothing",
+			opts: fakeportal.Options{Faults: fakeportal.Faults{ForeignRedirectOn: "codat"}}},
+		{name: "an element renamed", provider: "xero", wantExit: 4, wantMsg: "generate_secret",
+			opts: fakeportal.Options{Faults: fakeportal.Faults{Rename: map[string]string{"Generate a secret": "Create a secret"}}},
+			check: func(t *testing.T, rec fakeportal.Records, r result) {
+				e := r.sum.Error
+				if e.Page != "xero.configuration" || !strings.Contains(e.Element, "xero.configuration.generate_secret") {
+					t.Errorf("error names page %q element %q, want the Configuration page's generate_secret", e.Page, e.Element)
+				}
+				var png, html bool
+				for _, f := range e.Files {
+					png = png || strings.HasSuffix(f, ".png")
+					html = html || strings.HasSuffix(f, ".html")
+					if _, err := os.Stat(f); err != nil {
+						t.Error(err)
+					}
+				}
+				if !png || !html {
+					t.Errorf("failure files = %v, want a screenshot and the page HTML", e.Files)
+				}
+			}},
+		{name: "an element removed", provider: "freeagent", wantExit: 4, wantMsg: "create",
+			opts: fakeportal.Options{Faults: fakeportal.Faults{Remove: []string{"Create New App"}}}},
+		{name: "portal too slow for the step timeout", provider: "xero", wantExit: 5,
+			opts:   fakeportal.Options{Faults: fakeportal.Faults{Delay: 3 * time.Second}},
+			config: func(c *config.Config) { c.Browser.StepTimeout = 1 * time.Second }},
+		{name: "portal down", provider: "xero", wantExit: 5,
+			config: func(c *config.Config) { c.Xero.DeveloperURL = "http://127.0.0.1:9" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := fakeportal.StartT(t, tt.opts)
+			cfg := testConfig(t, p)
+			if tt.config != nil {
+				tt.config(cfg)
+			}
+			r := run(t, cfg, tt.provider)
+			if got := fail.ExitCode(r.err); got != tt.wantExit {
+				t.Fatalf("exit code = %d (%v), want %d", got, r.err, tt.wantExit)
+			}
+			if tt.wantMsg != "" && !strings.Contains(r.err.Error(), tt.wantMsg) {
+				t.Errorf("error %q does not say %q", r.err, tt.wantMsg)
+			}
+			if tt.wantExit != 0 && (r.sum.Error == nil || r.sum.Error.ExitCode != tt.wantExit) {
+				t.Errorf("summary error = %+v, want exit code %d", r.sum.Error, tt.wantExit)
+			}
+			rec := p.Records()
+			if tt.check != nil {
+				tt.check(t, rec, r)
+			}
+			noLeak(t, cfg, r, "", p.Creds.XeroPassword, p.Creds.CodatPassword, p.Creds.FreeAgentPassword, p.Creds.XeroTOTPSecret)
+		})
+	}
+}

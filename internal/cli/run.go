@@ -1,0 +1,319 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/renameio/v2"
+	"github.com/spf13/cobra"
+	"go.uber.org/zap"
+
+	"portalbot/flows"
+	"portalbot/internal/config"
+	"portalbot/internal/fail"
+	"portalbot/internal/report"
+	"portalbot/selectors"
+)
+
+// RunOptions is everything `bot run` and `bot check` need: the parsed
+// command line plus the Factory's dependencies, so a test fills it with
+// stubs and calls runRun directly.
+type RunOptions struct {
+	IO       *IOStreams
+	Context  context.Context // cancelled on SIGINT/SIGTERM
+	Provider string          // "xero" or "freeagent"
+	Mode     flows.Mode      // run or check
+
+	// Config loads the configuration with the command's flags bound over
+	// the environment, the config file and the defaults.
+	Config        func() (*config.Config, error)
+	Now           func() time.Time
+	Logger        func(config.Log) (*zap.Logger, error)
+	LoadSelectors func(dir string) (*selectors.Set, error)
+	StartBrowser  StartBrowserFunc
+	RunFlow       RunFlowFunc
+}
+
+// NewCmdRun returns `bot run xero|freeagent`. runF replaces runRun in tests
+// of the flag binding; nil runs for real.
+func NewCmdRun(f *Factory, runF func(*RunOptions) error) *cobra.Command {
+	cmd := newCmdFlow(f, flows.ModeRun, runF)
+	cmd.Use = "run <xero|freeagent>"
+	cmd.Short = "Create the provider's OAuth app and save it in Codat"
+	cmd.Long = `Sign in to the provider's developer portal, create the OAuth app (or reuse the
+one named app.name), take its client id and secret, and save them in the Codat
+portal's accounting integration; then enable the integration now or leave it
+for later (codat.enable).
+
+The configuration is loaded and checked before any browser starts: a missing
+credential or a bad value exits with 2 and lists every problem with the key
+and the environment variable to fix.
+
+The JSON summary (what was created, where the secret went, each step) goes to
+stdout and to <out>/summary-<provider>.json and <out>/summary.json, also when
+the run fails. Secrets never appear in it, nor in logs or errors.
+
+` + exitCodeHelp()
+	cmd.Example = `  # credentials from files, the rest from config.yaml
+  export BOT_XERO_EMAIL=me@example.com BOT_XERO_PASSWORD_FILE=/run/secrets/xero
+  export BOT_CODAT_EMAIL=me@example.com BOT_CODAT_PASSWORD_FILE=/run/secrets/codat
+  bot run xero --app-name "Acme Sync"
+
+  # save in Codat but switch the integration on later, screenshots only on failure
+  bot run freeagent --enable later --screenshots failure`
+	cmd.Flags().Var(newEnum(config.Default("codat.enable").(string), "now", "later"), "enable",
+		"enable the Codat integration now, or save it and leave it off (codat.enable)")
+	return cmd
+}
+
+// NewCmdCheck returns `bot check xero|freeagent`: the same walk as run
+// without changing anything, to learn early that a portal changed.
+func NewCmdCheck(f *Factory, runF func(*RunOptions) error) *cobra.Command {
+	cmd := newCmdFlow(f, flows.ModeCheck, runF)
+	cmd.Use = "check <xero|freeagent>"
+	cmd.Short = "Walk the portals without changing anything and report what no longer matches"
+	cmd.Long = `Sign in and walk the same pages as run, resolving every element the run would
+use, without creating, generating or saving anything. Use it on a schedule to
+learn that a portal changed before a real run needs it: exit code 4 names the
+page and the element that no longer matches.
+
+The JSON summary goes to stdout and to <out>/check-<provider>.json and
+<out>/check.json, so a check never overwrites the summary of a real run.
+
+` + exitCodeHelp()
+	cmd.Example = `  bot check xero
+  bot check freeagent --screenshots failure --log-format json`
+	return cmd
+}
+
+// newCmdFlow builds the command shared by run and check, with the flags
+// both take.
+func newCmdFlow(f *Factory, mode flows.Mode, runF func(*RunOptions) error) *cobra.Command {
+	opts := &RunOptions{
+		IO:            f.IOStreams,
+		Mode:          mode,
+		Now:           f.Now,
+		Logger:        f.Logger,
+		LoadSelectors: f.LoadSelectors,
+		StartBrowser:  f.StartBrowser,
+		RunFlow:       f.RunFlow,
+	}
+	cmd := &cobra.Command{
+		Args:      providerArg,
+		ValidArgs: flows.Providers,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
+			opts.Provider = args[0]
+			opts.Config = func() (*config.Config, error) {
+				var file string
+				if fl := cmd.Flags().Lookup("config"); fl != nil {
+					file = fl.Value.String()
+				}
+				return f.LoadConfig(config.LoadOptions{File: file, Flags: cmd.Flags(), FlagKeys: flagKeys})
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runRun(opts)
+		},
+	}
+	cmd.Flags().String("app-name", "", "`NAME` of the OAuth app in the provider's portal (app.name)")
+	cmd.Flags().Var(newEnum(config.Default("output.screenshots").(string), "steps", "failure", "off"), "screenshots",
+		"screenshots of every step, only on failure, or none (output.screenshots)")
+	return cmd
+}
+
+// providerArg requires exactly one known provider, as a usage error.
+func providerArg(cmd *cobra.Command, args []string) error {
+	if len(args) == 1 && slices.Contains(flows.Providers, args[0]) {
+		return nil
+	}
+	return usageError(cmd, fmt.Errorf("%s needs one provider, %s; got %q",
+		cmd.CommandPath(), strings.Join(flows.Providers, " or "), strings.Join(args, " ")))
+}
+
+// runRun loads and validates the configuration, and only then starts the
+// browser and runs the flow; it writes the summary whatever the outcome once
+// the browser was asked for.
+func runRun(opts *RunOptions) error {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+
+	cfg, err := opts.Config()
+	if err != nil {
+		return fmt.Errorf("load configuration: %w", err)
+	}
+	if err := cfg.Validate(opts.Provider); err != nil {
+		return err
+	}
+	log, err := opts.Logger(cfg.Log)
+	if err != nil {
+		return fail.Wrap(fail.Config, fmt.Errorf("set up logging: %w", err))
+	}
+	defer func() { _ = log.Sync() }()
+	sel, err := opts.LoadSelectors(cfg.SelectorsDir)
+	if err != nil {
+		return fail.Wrap(fail.Config, fmt.Errorf("load selectors (selectors_dir %q): %w", cfg.SelectorsDir, err))
+	}
+	if err := makeOutDir(cfg.Out); err != nil {
+		return err
+	}
+
+	start := opts.Now()
+	sum, err := startAndRun(ctx, opts, cfg, log, sel)
+	sum = finishSummary(sum, err, opts, cfg, start)
+	if werr := writeSummary(opts, cfg.Out, sum, log); werr != nil {
+		err = errors.Join(err, werr)
+	}
+	if err == nil {
+		log.Info("done", zap.String("provider", opts.Provider), zap.String("mode", string(opts.Mode)),
+			zap.Int64("duration_ms", sum.DurationMS))
+	}
+	return err
+}
+
+// startAndRun starts the browser, runs the flow in it within
+// browser.timeout, and closes the browser.
+func startAndRun(ctx context.Context, opts *RunOptions, cfg *config.Config, log *zap.Logger, sel *selectors.Set) (*report.Summary, error) {
+	ctx, cancel := context.WithTimeout(ctx, cfg.Browser.Timeout)
+	defer cancel()
+
+	log.Debug("starting browser", zap.String("exec_path", cfg.Browser.ExecPath), zap.String("remote_url", cfg.Browser.RemoteURL))
+	tab, stop, err := opts.StartBrowser(ctx, cfg.Browser, log)
+	if err != nil {
+		return nil, timeoutKind(fmt.Errorf("start browser: %w", err), cfg)
+	}
+	defer stop()
+
+	env := &flows.Env{
+		Config:    cfg,
+		Log:       log,
+		Progress:  opts.IO.ErrOut,
+		Now:       opts.Now,
+		Selectors: sel,
+		Mode:      opts.Mode,
+	}
+	sum, err := opts.RunFlow(tab, env, opts.Provider)
+	if err != nil {
+		return sum, timeoutKind(fmt.Errorf("%s %s: %w", opts.Mode, opts.Provider, err), cfg)
+	}
+	return sum, nil
+}
+
+// timeoutKind makes a deadline that carries no kind of its own an
+// Unavailable error that says which setting ran out.
+func timeoutKind(err error, cfg *config.Config) error {
+	if errors.Is(err, context.DeadlineExceeded) && fail.KindOf(err) == fail.Other {
+		return &fail.Error{Kind: fail.Unavailable, Err: err,
+			Hint: fmt.Sprintf("browser.timeout %s elapsed; raise %s", cfg.Browser.Timeout, config.EnvVar("browser.timeout"))}
+	}
+	return err
+}
+
+// makeOutDir creates the output directory, private to the user: screenshots
+// may show client ids.
+func makeOutDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fail.Wrap(fail.Config, fmt.Errorf("create output directory %s: %w", dir, err))
+	}
+	return nil
+}
+
+// finishSummary fills what the flow could not know (or a summary for a flow
+// that never ran) and records err.
+func finishSummary(sum *report.Summary, err error, opts *RunOptions, cfg *config.Config, start time.Time) *report.Summary {
+	if sum == nil {
+		sum = &report.Summary{App: report.App{Name: cfg.App.Name}}
+	}
+	if sum.Provider == "" {
+		sum.Provider = opts.Provider
+	}
+	if sum.Mode == "" {
+		sum.Mode = string(opts.Mode)
+	}
+	if sum.Steps == nil {
+		sum.Steps = []report.Step{}
+	}
+	if sum.DurationMS == 0 {
+		sum.DurationMS = opts.Now().Sub(start).Milliseconds()
+	}
+	if err != nil {
+		sum.Error = errorReport(err, sum.Error)
+	}
+	return sum
+}
+
+// errorReport is err as the scheduler sees it. What the flow already
+// recorded is kept: its message (scrubbed of secret values the flow knows),
+// artefact files and location; kind and exit code follow err, which decides
+// the exit code.
+func errorReport(err error, prev *report.ErrorReport) *report.ErrorReport {
+	r := &report.ErrorReport{
+		Kind:     fail.KindOf(err).String(),
+		ExitCode: fail.ExitCode(err),
+		Message:  err.Error(),
+	}
+	var fe *fail.Error
+	if errors.As(err, &fe) {
+		r.Portal, r.Page, r.Element = fe.Portal, fe.Page, fe.Element
+	}
+	if prev != nil {
+		if prev.Message != "" {
+			r.Message = prev.Message
+		}
+		r.Files = prev.Files
+		if r.Portal == "" {
+			r.Portal = prev.Portal
+		}
+		if r.Page == "" {
+			r.Page = prev.Page
+		}
+		if r.Element == "" {
+			r.Element = prev.Element
+		}
+	}
+	return r
+}
+
+// summaryFiles are the names the summary is written under in the output
+// directory: per provider and "latest". A check has its own names so it
+// never overwrites the record of a real run.
+func summaryFiles(mode flows.Mode, provider string) []string {
+	prefix := "summary"
+	if mode == flows.ModeCheck {
+		prefix = "check"
+	}
+	return []string{prefix + "-" + provider + ".json", prefix + ".json"}
+}
+
+// writeSummary prints the summary as indented JSON on Out and writes it
+// atomically (rename) under dir, so a reader never sees half a file.
+func writeSummary(opts *RunOptions, dir string, sum *report.Summary, log *zap.Logger) error {
+	data, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode summary: %w", err)
+	}
+	data = append(data, '\n')
+	var errs []error
+	if _, err := opts.IO.Out.Write(data); err != nil {
+		errs = append(errs, fmt.Errorf("print summary: %w", err))
+	}
+	for _, name := range summaryFiles(opts.Mode, opts.Provider) {
+		p := filepath.Join(dir, name)
+		if err := renameio.WriteFile(p, data, 0o644); err != nil {
+			errs = append(errs, fmt.Errorf("write summary %s: %w", p, err))
+			continue
+		}
+		log.Info("summary written", zap.String("file", p))
+	}
+	return errors.Join(errs...)
+}
