@@ -23,14 +23,15 @@ var (
 )
 
 func (c codat) steps() []Step {
+	holds := (*Session).codatHeld
 	return []Step{
 		{Name: "codat.sign_in", Guide: "Sign in to the Codat portal (in a new tab; the provider's page stays open)", Do: c.signIn},
 		{Name: "codat.open_integrations", Guide: "Go to Settings > Integrations > Accounting", Frame: "codat.integrations.heading", Do: c.openIntegrations},
-		{Name: "codat.open_settings", Guide: "Locate " + c.integration + " and click Set up (Manage when it is set up already)", Do: c.openSettings},
-		{Name: "codat.fill_client_id", Guide: "Under Integration settings, enter the Client ID", Frame: "codat.settings.client_id", Do: c.fillClientID},
-		{Name: "codat.fill_client_secret", Guide: "Enter the Client secret (keys must not contain spaces)", Frame: "codat.settings.client_secret", Do: c.fillClientSecret},
-		{Name: "codat.save", Guide: "Click Save: a confirmation message appears", Writes: true, Frame: "codat.settings.saved", Do: c.save},
-		{Name: "codat.answer_enable_dialog", Guide: "In the Enable " + c.integration + " dialog, enable now or later", Writes: true, Frame: "codat.enable_dialog.dialog", Do: c.answerDialog},
+		{Name: "codat.open_settings", Done: holds, Guide: "Locate " + c.integration + " and click Set up (Manage when it is set up already)", Do: c.openSettings},
+		{Name: "codat.fill_client_id", Done: holds, Guide: "Under Integration settings, enter the Client ID", Frame: "codat.settings.client_id", Do: c.fillClientID},
+		{Name: "codat.fill_client_secret", Done: holds, Guide: "Enter the Client secret (keys must not contain spaces)", Frame: "codat.settings.client_secret", Do: c.fillClientSecret},
+		{Name: "codat.save", Done: holds, Guide: "Click Save: a confirmation message appears", Writes: true, Frame: "codat.settings.saved", Do: c.save},
+		{Name: "codat.answer_enable_dialog", Done: holds, Guide: "In the Enable " + c.integration + " dialog, enable now or later", Writes: true, Frame: "codat.enable_dialog.dialog", Do: c.answerDialog},
 		{Name: "codat.verify_switch", Guide: "On Accounting integrations, the " + c.integration + " switch shows the chosen state", Frame: "codat.integrations.switch", Do: c.verifySwitch},
 	}
 }
@@ -124,7 +125,10 @@ func (c codat) save(ctx context.Context, s *Session) error {
 			Err: fmt.Errorf("Codat refused the settings: %q", s.Scrub(msg))}
 	}
 	s.Summary.Codat.Saved = true
-	return nil
+	if s.state != nil {
+		s.state.CodatClientID, s.state.CodatFingerprint = s.ClientID, s.ClientSecret.Fingerprint()
+	}
+	return s.saveState()
 }
 
 // answerDialog answers "Enable <integration>" per codat.enable and waits for
@@ -167,6 +171,7 @@ func (c codat) verifySwitch(ctx context.Context, s *Session) error {
 		on = true
 	}
 	s.Summary.Codat.Enabled = on
+	s.Summary.Codat.Saved = s.Summary.Codat.Saved || s.codatHolds()
 	if on != want {
 		s.progress("note: %s is enabled in Codat already; codat.enable=later does not turn it off", c.integration)
 	}

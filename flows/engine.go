@@ -19,6 +19,7 @@ import (
 	"portalbot/internal/locate"
 	"portalbot/internal/report"
 	"portalbot/internal/secret"
+	"portalbot/internal/state"
 	"portalbot/selectors"
 )
 
@@ -30,7 +31,10 @@ type Step struct {
 	Writes bool
 	// Frame is the element a docs screenshot of this step frames.
 	Frame string
-	Do    func(ctx context.Context, s *Session) error
+	// Done, when set, says the step's outcome is already in hand (from an
+	// earlier run's state, or an app that exists): the step is not run.
+	Done func(s *Session) bool
+	Do   func(ctx context.Context, s *Session) error
 }
 
 // Session is one run: the tab, what the steps found so far, and the report.
@@ -49,6 +53,9 @@ type Session struct {
 	ClientID     string
 	ClientSecret secret.Secret
 	AppID        string
+
+	state            *state.State
+	codatHeldAtStart bool
 
 	mu           sync.Mutex
 	secrets      []string // values scrubbed from everything the run writes
@@ -203,6 +210,12 @@ func (s *Session) run(ctx context.Context, steps []Step) error {
 		s.lastStep = st.Name
 		rec := report.Step{Name: st.Name, Status: "ok"}
 		start := time.Now()
+		if st.Done != nil && st.Done(s) {
+			rec.Status = "done-before"
+			s.Summary.Steps = append(s.Summary.Steps, rec)
+			s.progress("[%2d] %s: done before", s.steps, st.Name)
+			continue
+		}
 		if s.Env.Mode == ModeCheck && st.Writes {
 			rec.Status = "skipped"
 			s.Summary.Steps = append(s.Summary.Steps, rec)
@@ -222,6 +235,9 @@ func (s *Session) run(ctx context.Context, steps []Step) error {
 			rec.Screenshot = s.saveFailure(st, err)
 			s.Summary.Steps = append(s.Summary.Steps, rec)
 			s.Env.Log.Warn("step failed", zap.String("step", st.Name), zap.Error(errors.New(rec.Error)))
+			return err
+		}
+		if err := s.saveState(); err != nil {
 			return err
 		}
 		if s.Env.Config.Output.Screenshots == "steps" {
@@ -288,4 +304,19 @@ func (s *Session) documentStatus() int {
 		return 0
 	}
 	return n
+}
+
+// saveState records what the run has done so far (after every step), so a
+// rerun continues where this one stopped.
+func (s *Session) saveState() error {
+	if s.state == nil || s.Env.Mode != ModeRun {
+		return nil
+	}
+	st := s.state
+	st.AppID, st.AppURL, st.ClientID = s.Summary.App.ID, s.Summary.App.URL, s.ClientID
+	st.Enabled = s.Summary.Codat.Enabled
+	if err := st.Save(s.Env.Now()); err != nil {
+		return &fail.Error{Kind: fail.Other, Err: fmt.Errorf("save state: %w", err)}
+	}
+	return nil
 }

@@ -14,16 +14,17 @@ import (
 type freeagent struct{ reused bool }
 
 func (fa *freeagent) steps() []Step {
+	reused := func(*Session) bool { return fa.reused }
 	return []Step{
 		{Name: "freeagent.sign_in", Guide: "Visit the FreeAgent developer site and sign in to your developer account", Do: fa.signIn},
 		{Name: "freeagent.open_my_apps", Guide: "In the navigation bar, click My Apps", Frame: "freeagent.my_apps.create", Do: fa.openMyApps},
-		{Name: "freeagent.create_new_app", Guide: "Click Create New App", Do: fa.createNewApp},
-		{Name: "freeagent.fill_name", Guide: "Enter an app name", Frame: "freeagent.new_app.name", Do: fa.fill("freeagent.new_app.name", func(s *Session) string { return s.Env.Config.App.Name })},
-		{Name: "freeagent.fill_description", Guide: "Enter a description", Frame: "freeagent.new_app.description", Do: fa.fill("freeagent.new_app.description", func(s *Session) string { return s.Env.Config.App.Description })},
-		{Name: "freeagent.fill_homepage", Guide: "App homepage URL (when configured)", Do: fa.fillHomepage},
-		{Name: "freeagent.fill_redirect_uris", Guide: "OAuth Redirect URIs: https://freeagent.codat.io/oauth/callback", Frame: "freeagent.new_app.redirect_uris", Do: fa.fill("freeagent.new_app.redirect_uris", func(s *Session) string { return s.Env.Config.RedirectURIFor("freeagent") })},
-		{Name: "freeagent.leave_practice_api_unticked", Guide: "Leave Enable Accountancy Practice API unticked", Frame: "freeagent.new_app.practice_api", Do: fa.untickPracticeAPI},
-		{Name: "freeagent.create_app", Guide: "Select Create App", Writes: true, Do: fa.createApp},
+		{Name: "freeagent.create_new_app", Done: reused, Guide: "Click Create New App", Do: fa.createNewApp},
+		{Name: "freeagent.fill_name", Done: reused, Guide: "Enter an app name", Frame: "freeagent.new_app.name", Do: fa.fill("freeagent.new_app.name", func(s *Session) string { return s.Env.Config.App.Name })},
+		{Name: "freeagent.fill_description", Done: reused, Guide: "Enter a description", Frame: "freeagent.new_app.description", Do: fa.fill("freeagent.new_app.description", func(s *Session) string { return s.Env.Config.App.Description })},
+		{Name: "freeagent.fill_homepage", Done: reused, Guide: "App homepage URL (when configured)", Do: fa.fillHomepage},
+		{Name: "freeagent.fill_redirect_uris", Done: reused, Guide: "OAuth Redirect URIs: https://freeagent.codat.io/oauth/callback", Frame: "freeagent.new_app.redirect_uris", Do: fa.fill("freeagent.new_app.redirect_uris", func(s *Session) string { return s.Env.Config.RedirectURIFor("freeagent") })},
+		{Name: "freeagent.leave_practice_api_unticked", Done: reused, Guide: "Leave Enable Accountancy Practice API unticked", Frame: "freeagent.new_app.practice_api", Do: fa.untickPracticeAPI},
+		{Name: "freeagent.create_app", Guide: "Select Create App (an app of that name is opened instead)", Writes: true, Do: fa.createApp},
 		{Name: "freeagent.read_credentials", Guide: "Copy the OAuth identifier and the OAuth secret", Frame: "freeagent.app.identifier", Do: fa.readCredentials},
 	}
 }
@@ -56,7 +57,7 @@ func (fa *freeagent) openMyApps(ctx context.Context, s *Session) error {
 	if _, err := s.arrive(ctx, freeagentSignIn(s), "freeagent.my_apps.create"); err != nil {
 		return err
 	}
-	if m, _, _ := s.finder(nil).Probe(ctx, s.El("freeagent.my_apps.app_link")); m != nil {
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El("freeagent.my_apps.app_link")); m != nil || s.AppID != "" {
 		fa.reused = true
 		s.progress("an app named %q exists already: reusing it", s.Env.Config.App.Name)
 	}
@@ -64,9 +65,6 @@ func (fa *freeagent) openMyApps(ctx context.Context, s *Session) error {
 }
 
 func (fa *freeagent) createNewApp(ctx context.Context, s *Session) error {
-	if fa.reused {
-		return nil
-	}
 	if err := s.Click(ctx, "freeagent.my_apps.create"); err != nil {
 		return err
 	}
@@ -76,15 +74,12 @@ func (fa *freeagent) createNewApp(ctx context.Context, s *Session) error {
 
 func (fa *freeagent) fill(element string, value func(*Session) string) func(context.Context, *Session) error {
 	return func(ctx context.Context, s *Session) error {
-		if fa.reused {
-			return nil
-		}
 		return s.Fill(ctx, element, value(s))
 	}
 }
 
 func (fa *freeagent) fillHomepage(ctx context.Context, s *Session) error {
-	if fa.reused || s.Env.Config.App.CompanyURL == "" {
+	if s.Env.Config.App.CompanyURL == "" {
 		return nil
 	}
 	if m, _, _ := s.finder(nil).Probe(ctx, s.El("freeagent.new_app.homepage")); m == nil {
@@ -96,9 +91,6 @@ func (fa *freeagent) fillHomepage(ctx context.Context, s *Session) error {
 // untickPracticeAPI makes sure the box is off: ticked, a normal company
 // cannot approve the app ("This app is only for accountants").
 func (fa *freeagent) untickPracticeAPI(ctx context.Context, s *Session) error {
-	if fa.reused {
-		return nil
-	}
 	m, err := s.Find(ctx, "freeagent.new_app.practice_api")
 	if err != nil {
 		return err

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"portalbot/internal/fail"
 	"portalbot/internal/report"
 	"portalbot/internal/secret"
+	"portalbot/internal/state"
 	"portalbot/internal/store"
 )
 
@@ -43,6 +43,18 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 		defer cancel()
 	}
 	s := newSession(ctx, env, provider)
+	if env.Mode == ModeRun {
+		lock, err := state.Acquire(s.outDir(), provider, env.Config.App.Name)
+		if err != nil {
+			return s.Summary, err
+		}
+		defer func() { _ = lock.Release() }()
+		if s.state, err = state.Load(s.outDir(), provider, env.Config.App.Name); err != nil {
+			return s.Summary, err
+		}
+		s.resume()
+		s.codatHeldAtStart = s.codatHolds()
+	}
 	err = s.run(ctx, steps)
 	s.Summary.DurationMS = env.Now().Sub(start).Milliseconds()
 	if err != nil {
@@ -60,12 +72,48 @@ func errorReport(s *Session, err error) *report.ErrorReport {
 	return r
 }
 
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
 // SecretPath is where the client secret of provider's app is stored.
 func SecretPath(out, provider, app string) string {
-	slug := strings.Trim(unsafeChars.ReplaceAllString(strings.ToLower(app), "-"), "-")
-	return filepath.Join(out, "secrets", fmt.Sprintf("%s-%s.secret", provider, slug))
+	return filepath.Join(out, "secrets", fmt.Sprintf("%s-%s.secret", provider, state.Slug(app)))
+}
+
+// resume takes from the state what an earlier run already has: the app, and
+// a secret stored and still matching its fingerprint.
+func (s *Session) resume() {
+	st := s.state
+	if st.AppID != "" {
+		s.AppID, s.Vars["id"] = st.AppID, st.AppID
+		s.Summary.App.ID, s.Summary.App.URL = st.AppID, st.AppURL
+	}
+	if st.SecretFile == "" || st.ClientID == "" {
+		return
+	}
+	sec, err := store.ReadSecret(st.SecretFile)
+	if err != nil || sec.Fingerprint() != st.SecretFingerprint {
+		s.progress("the stored secret %s is missing or changed: a new one will be generated", st.SecretFile)
+		st.SecretFile, st.SecretFingerprint = "", ""
+		return
+	}
+	s.AddSecret(sec)
+	s.ClientID, s.ClientSecret = st.ClientID, sec
+	s.Summary.ClientID = st.ClientID
+	s.Summary.Secret = report.SecretRef{File: st.SecretFile, SHA256Prefix: st.SecretFingerprint}
+	s.progress("resuming from %s", st.File())
+}
+
+// secretInHand says the run holds a client id and secret (read in this run
+// or stored by an earlier one), so the provider's part is done.
+func (s *Session) secretInHand() bool { return s.ClientID != "" && !s.ClientSecret.Empty() }
+
+// codatHeld says Codat held this run's keys when the run started, so its
+// settings steps are done before (the state changes during the run; this
+// does not).
+func (s *Session) codatHeld() bool { return s.codatHeldAtStart }
+
+// codatHolds says Codat was given this very client id and secret.
+func (s *Session) codatHolds() bool {
+	return s.state != nil && s.secretInHand() && s.state.CodatClientID == s.ClientID &&
+		s.state.CodatFingerprint == s.ClientSecret.Fingerprint()
 }
 
 // storeSecret writes the secret to its file (0600, atomic) and records
@@ -77,6 +125,12 @@ func (s *Session) storeSecret(v secret.Secret) error {
 		return &fail.Error{Kind: fail.Other, Err: fmt.Errorf("the secret was read but could not be stored: %w", err)}
 	}
 	s.Summary.Secret = report.SecretRef{File: p, SHA256Prefix: fp}
+	if s.state != nil {
+		s.state.SecretFile, s.state.SecretFingerprint = p, fp
+		if err := s.saveState(); err != nil {
+			return err
+		}
+	}
 	s.progress("secret stored in %s (sha256 %s…)", p, fp)
 	return nil
 }
@@ -84,8 +138,9 @@ func (s *Session) storeSecret(v secret.Secret) error {
 // finalSteps read what the portal reports about the app once everything is
 // delivered: the connection limit of an uncertified app.
 func (x *xero) finalSteps() []Step {
-	return []Step{{Name: "xero.read_connection_limit", Guide: "Note the app's connection limit (25 in the guide, 5 under Xero's 2026 pricing)",
-		Frame: "xero.my_apps.connection_limit", Do: x.readConnectionLimit}}
+	return []Step{{Name: "xero.remove_unused_secrets", Guide: "Remove the older client secret, which nothing holds now (rotation)", Writes: true, Do: x.removeUnusedSecrets},
+		{Name: "xero.read_connection_limit", Guide: "Note the app's connection limit (25 in the guide, 5 under Xero's 2026 pricing)",
+			Frame: "xero.my_apps.connection_limit", Do: x.readConnectionLimit}}
 }
 
 func (x *xero) readConnectionLimit(ctx context.Context, s *Session) error {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"portalbot/internal/fail"
+	"portalbot/internal/locate"
 )
 
 // xero automates "Configurer l'intégration Xero", the first two parts: create
@@ -15,21 +16,23 @@ import (
 type xero struct{ reused bool }
 
 func (x *xero) steps() []Step {
+	reused := func(*Session) bool { return x.reused }
+	inHand := (*Session).secretInHand
 	return []Step{
 		{Name: "xero.sign_in", Guide: "Sign in to the Xero developer portal with your Xero credentials", Do: x.signIn},
 		{Name: "xero.open_my_apps", Guide: "Select the My Apps tab", Frame: "xero.my_apps.new_app", Do: x.openMyApps},
-		{Name: "xero.new_app", Guide: "Click New app at the top right", Do: x.newApp},
-		{Name: "xero.fill_app_name", Guide: "App name: a name your users recognise", Frame: "xero.new_app.app_name", Do: x.fillAppName},
-		{Name: "xero.choose_web_app", Guide: "Integration type: select Web app", Frame: "xero.new_app.web_app", Do: x.chooseWebApp},
-		{Name: "xero.fill_company_url", Guide: "Company or application URL, starting with https://", Frame: "xero.new_app.company_url", Do: x.fillCompanyURL},
-		{Name: "xero.fill_redirect_uri", Guide: "Redirect URI: https://xero.codat.io/oauth2/callback", Frame: "xero.new_app.redirect_uri", Do: x.fillRedirectURI},
-		{Name: "xero.answer_questions", Guide: "Answer the yes/no questions when the dialog asks them", Do: x.answerQuestions},
-		{Name: "xero.accept_terms", Guide: "Tick the box to accept the Xero Developer Platform terms", Frame: "xero.new_app.terms", Do: x.acceptTerms},
-		{Name: "xero.create_app", Guide: "Click Create app: the app opens on its App details page", Writes: true, Do: x.createApp},
+		{Name: "xero.new_app", Guide: "Click New app at the top right", Done: reused, Do: x.newApp},
+		{Name: "xero.fill_app_name", Guide: "App name: a name your users recognise", Frame: "xero.new_app.app_name", Done: reused, Do: x.fillAppName},
+		{Name: "xero.choose_web_app", Guide: "Integration type: select Web app", Frame: "xero.new_app.web_app", Done: reused, Do: x.chooseWebApp},
+		{Name: "xero.fill_company_url", Guide: "Company or application URL, starting with https://", Frame: "xero.new_app.company_url", Done: reused, Do: x.fillCompanyURL},
+		{Name: "xero.fill_redirect_uri", Guide: "Redirect URI: https://xero.codat.io/oauth2/callback", Frame: "xero.new_app.redirect_uri", Done: reused, Do: x.fillRedirectURI},
+		{Name: "xero.answer_questions", Guide: "Answer the yes/no questions when the dialog asks them", Done: reused, Do: x.answerQuestions},
+		{Name: "xero.accept_terms", Guide: "Tick the box to accept the Xero Developer Platform terms", Frame: "xero.new_app.terms", Done: reused, Do: x.acceptTerms},
+		{Name: "xero.create_app", Guide: "Click Create app: the app opens on its App details page (an app of that name is opened instead)", Writes: true, Do: x.createApp},
 		{Name: "xero.save_app_details", Guide: "Add the privacy policy and terms URLs on App details and Save", Writes: true, Do: x.saveAppDetails},
-		{Name: "xero.open_configuration", Guide: "Select Configuration in the left pane", Do: x.openConfiguration},
-		{Name: "xero.reveal_client_id", Guide: "Click the eye icon to reveal the client id", Frame: "xero.configuration.client_id", Do: x.revealClientID},
-		{Name: "xero.generate_secret", Guide: "Click Generate a secret, copy Client secret 1 and store it before leaving the page", Writes: true, Frame: "xero.configuration.client_secret_1", Do: x.generateSecret},
+		{Name: "xero.open_configuration", Guide: "Select Configuration in the left pane", Done: inHand, Do: x.openConfiguration},
+		{Name: "xero.reveal_client_id", Guide: "Click the eye icon to reveal the client id", Frame: "xero.configuration.client_id", Done: inHand, Do: x.revealClientID},
+		{Name: "xero.generate_secret", Guide: "Click Generate a secret, copy Client secret 1 and store it before leaving the page", Writes: true, Frame: "xero.configuration.client_secret_1", Done: inHand, Do: x.generateSecret},
 	}
 }
 
@@ -65,7 +68,7 @@ func (x *xero) openMyApps(ctx context.Context, s *Session) error {
 	if _, err := s.Find(ctx, "xero.my_apps.new_app"); err != nil {
 		return err
 	}
-	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.app_link")); m != nil {
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.app_link")); m != nil || s.AppID != "" {
 		x.reused = true
 		s.progress("an app named %q exists already: reusing it", s.Env.Config.App.Name)
 		if lim, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.connection_limit")); lim != nil {
@@ -76,9 +79,6 @@ func (x *xero) openMyApps(ctx context.Context, s *Session) error {
 }
 
 func (x *xero) newApp(ctx context.Context, s *Session) error {
-	if x.reused {
-		return nil
-	}
 	if err := s.Click(ctx, "xero.my_apps.new_app"); err != nil {
 		return err
 	}
@@ -87,16 +87,10 @@ func (x *xero) newApp(ctx context.Context, s *Session) error {
 }
 
 func (x *xero) fillAppName(ctx context.Context, s *Session) error {
-	if x.reused {
-		return nil
-	}
 	return s.Fill(ctx, "xero.new_app.app_name", s.Env.Config.App.Name)
 }
 
 func (x *xero) chooseWebApp(ctx context.Context, s *Session) error {
-	if x.reused {
-		return nil
-	}
 	m, err := s.Find(ctx, "xero.new_app.web_app")
 	if err != nil {
 		return err
@@ -105,25 +99,16 @@ func (x *xero) chooseWebApp(ctx context.Context, s *Session) error {
 }
 
 func (x *xero) fillCompanyURL(ctx context.Context, s *Session) error {
-	if x.reused {
-		return nil
-	}
 	return s.Fill(ctx, "xero.new_app.company_url", s.Env.Config.App.CompanyURL)
 }
 
 func (x *xero) fillRedirectURI(ctx context.Context, s *Session) error {
-	if x.reused {
-		return nil
-	}
 	return s.Fill(ctx, "xero.new_app.redirect_uri", s.Env.Config.RedirectURIFor("xero"))
 }
 
 // answerQuestions answers the two yes/no questions newer versions of the
 // dialog ask: AI training per xero.ai_training, security requirements yes.
 func (x *xero) answerQuestions(ctx context.Context, s *Session) error {
-	if x.reused {
-		return nil
-	}
 	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.new_app.ai_training_question")); m == nil {
 		return nil // this version of the dialog does not ask
 	}
@@ -144,9 +129,6 @@ func (x *xero) answerQuestions(ctx context.Context, s *Session) error {
 }
 
 func (x *xero) acceptTerms(ctx context.Context, s *Session) error {
-	if x.reused {
-		return nil
-	}
 	m, err := s.Find(ctx, "xero.new_app.terms")
 	if err != nil {
 		return err
@@ -268,36 +250,114 @@ func (x *xero) revealClientID(ctx context.Context, s *Session) error {
 	return nil
 }
 
-// generateSecret generates a secret in the free slot, reads it and stores
-// it (0600, atomic) in the same step: leaving the page loses it for good.
+// generateSecret generates a secret in a free slot, reads it and stores it
+// (0600, atomic) in the same step: leaving the page loses it for good. When
+// both slots hold secrets nobody has (an earlier run died before storing),
+// the one Codat is not known to hold is removed first: at most two live.
 func (x *xero) generateSecret(ctx context.Context, s *Session) error {
 	f := s.finder(nil)
-	m, err := f.First(ctx, s.El("xero.configuration.generate_secret"), s.El("xero.configuration.generate_another"))
+	gen, another := s.El("xero.configuration.generate_secret"), s.El("xero.configuration.generate_another")
+	m, _, err := f.Probe(ctx, gen)
+	if m == nil && err == nil {
+		m, _, err = f.Probe(ctx, another)
+	}
 	if err != nil {
 		return err
 	}
-	field := "xero.configuration.client_secret_1"
-	if m.Element.Name == "xero.configuration.generate_another" {
-		field = "xero.configuration.client_secret_2"
+	if m == nil {
+		if err := x.freeASlot(ctx, s); err != nil {
+			return err
+		}
+		if m, err = f.First(ctx, gen, another); err != nil {
+			return err
+		}
 	}
+	before := x.slotValues(ctx, s)
 	if err := m.Click(ctx); err != nil {
 		return err
 	}
-	sm, err := s.Find(ctx, field)
-	if err != nil {
-		return err
-	}
+	var slot int
 	var raw string
-	if err := untilValue(ctx, sm, "the new secret to show", func(v string) bool {
-		raw = v
-		return len(strings.TrimSpace(v)) >= 20 && !strings.Contains(v, "•")
-	}); err != nil {
-		return &fail.Error{Kind: fail.Mismatch, Page: "xero.configuration", Element: field, Err: err}
+	err = locate.Until(ctx, "the new secret to show", func(ctx context.Context) (bool, error) {
+		for i, v := range x.slotValues(ctx, s) {
+			if v != before[i] && looksLikeSecret(v) {
+				slot, raw = i+1, v
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		return &fail.Error{Kind: fail.Mismatch, Page: "xero.configuration", Element: "xero.configuration.client_secret_1", Err: err}
 	}
-	sec, err := s.keepSecret(field, raw)
+	sec, err := s.keepSecret(fmt.Sprintf("xero.configuration.client_secret_%d", slot), raw)
 	if err != nil {
 		return err
 	}
 	s.ClientSecret = sec
-	return nil
+	if s.state != nil {
+		s.state.SecretSlot = slot
+	}
+	return s.saveState()
+}
+
+// looksLikeSecret tells a freshly shown secret from a masked one or from a
+// slot that shows only its creation date.
+func looksLikeSecret(v string) bool {
+	v = strings.TrimSpace(v)
+	return len(v) >= 20 && !strings.ContainsAny(v, " •*")
+}
+
+// slotValues reads what "Client secret 1" and "Client secret 2" show now.
+func (x *xero) slotValues(ctx context.Context, s *Session) [2]string {
+	var out [2]string
+	for i, name := range []string{"xero.configuration.client_secret_1", "xero.configuration.client_secret_2"} {
+		if m, _, _ := s.finder(nil).Probe(ctx, s.El(name)); m != nil {
+			out[i], _ = m.Value(ctx)
+		}
+	}
+	return out
+}
+
+// freeASlot removes one of two live secrets that this run does not hold:
+// the one Codat is not known to hold, else the older (slot 1).
+func (x *xero) freeASlot(ctx context.Context, s *Session) error {
+	remove := 1
+	if s.state != nil && s.state.SecretSlot == 1 && s.state.CodatFingerprint != "" {
+		remove = 2
+	}
+	s.progress("both client secrets are live and neither is in hand: removing Client secret %d", remove)
+	return x.removeSlot(ctx, s, remove)
+}
+
+func (x *xero) removeSlot(ctx context.Context, s *Session, slot int) error {
+	name := fmt.Sprintf("xero.configuration.remove_secret_%d", slot)
+	if err := s.Click(ctx, name); err != nil {
+		return err
+	}
+	return s.finder(nil).Gone(ctx, s.El(name))
+}
+
+// removeUnusedSecrets opens Configuration again once Codat holds the new
+// secret and removes any other live secret: nothing holds it any more, and
+// Xero allows two at most.
+func (x *xero) removeUnusedSecrets(ctx context.Context, s *Session) error {
+	if s.state == nil || s.state.SecretSlot == 0 || !s.codatHolds() {
+		return nil
+	}
+	tab, err := s.Tab("main")
+	if err != nil {
+		return err
+	}
+	ctx, cancel := retarget(ctx, tab)
+	defer cancel()
+	if _, err := s.open(ctx, xeroSignIn(s), x.appURL(s, "/configuration"), "xero.configuration.show_client_id"); err != nil {
+		return err
+	}
+	other := 3 - s.state.SecretSlot
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El(fmt.Sprintf("xero.configuration.remove_secret_%d", other))); m == nil {
+		return nil
+	}
+	s.progress("removing Client secret %d, which nothing holds now", other)
+	return x.removeSlot(ctx, s, other)
 }

@@ -61,11 +61,24 @@ const jsPick = `function(near, nearIsPattern, ...cands) {
   const all = [...root.querySelectorAll("*")].filter(el => !["SCRIPT","STYLE","TEMPLATE"].includes(el.tagName));
   let anchors = all.filter(el => { const t = norm(el.innerText); return re ? re.test(t) : t === norm(near); });
   anchors = anchors.filter(el => !anchors.some(o => o !== el && el.contains(o)) && seen(el));
+  // A match in the container is near the text unless it sits in a part of
+  // the container that is a row of its own, with other text: the "Set up" of
+  // the FreeAgent row is not near "Xero".
+  const ownText = (c) => [norm(c.innerText), ...Array.from(c.labels || [], l => norm(l.innerText))];
+  const inOwnRow = (box, a, c) => {
+    let part = c;
+    while (part.parentElement && part.parentElement !== box) part = part.parentElement;
+    if (part === c || part.contains(a)) return false;
+    const t = norm(part.innerText);
+    return t !== "" && !ownText(c).includes(t);
+  };
   const out = new Set();
   for (const a of anchors) {
     for (let box = a; box && box !== root.parentElement; box = box.parentElement) {
-      const inside = idx.filter(i => box.contains(cands[i]) && !cands[i].contains(a));
+      let inside = idx.filter(i => box.contains(cands[i]) && !cands[i].contains(a));
       if (inside.length === 0) continue;
+      inside = inside.filter(i => !inOwnRow(box, a, cands[i]));
+      if (inside.length === 0) break;
       if (inside.length === 1) { out.add(inside[0]); break; }
       // Several in the nearest container: the first one after the text.
       const after = inside.filter(i => a.compareDocumentPosition(cands[i]) & Node.DOCUMENT_POSITION_FOLLOWING);

@@ -70,6 +70,12 @@ func TestFindByWhatAPersonSees(t *testing.T) {
 		{"row of a list",
 			`<ul><li><h3>QuickBooks Online</h3><button>Set up</button></li><li><h3>Xero</h3><div><button>Set up</button></div></li></ul>`,
 			el("e", nil, selectors.Locator{Role: "button", Name: "Set up", Near: "Xero"}), "Set up"},
+		{"a row without the button does not borrow the next row's",
+			`<ul><li><h3>Xero</h3><a role="button" href="#">Manage</a></li><li><h3>FreeAgent</h3><a role="button" href="#">Set up</a></li></ul>`,
+			el("e", nil, selectors.Locator{Role: "button", Name: "Set up", Near: "Xero"}), ""},
+		{"rows as groups named by their integration",
+			`<div><div role="group" aria-label="FreeAgent"><span>FreeAgent</span><button>Set up</button></div><div role="group" aria-label="Xero"><span>Xero</span><button>Set up</button></div></div>`,
+			el("e", nil, selectors.Locator{Role: "button", Name: "Set up", Near: "Xero"}), "Set up"},
 		{"Enable in the dialog is not the Enable Xero switch",
 			`<button role="switch" aria-checked="false" aria-label="Enable Xero">x</button>
 			 <div role="dialog" aria-labelledby="h"><h2 id="h">Add a new app</h2><button>Enable</button></div>`,

@@ -1,0 +1,131 @@
+package flows_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"portalbot/internal/fail"
+	"portalbot/internal/fakeportal"
+	"portalbot/internal/state"
+)
+
+// endState checks, from the replicas' records, what every rerun must leave:
+// one app, Codat holding a secret the provider accepts, at most two live.
+func endState(t *testing.T, p *fakeportal.Portals, provider string, wantEnabled bool) {
+	t.Helper()
+	rec := p.Records()
+	switch provider {
+	case "xero":
+		if len(rec.XeroApps) != 1 {
+			t.Fatalf("Xero has %d apps, want 1", len(rec.XeroApps))
+		}
+		app, codat := rec.XeroApps[0], rec.Codat["gbol"]
+		live := app.LiveSecrets()
+		if len(live) == 0 || len(live) > 2 {
+			t.Errorf("%d live secrets, want 1 or 2", len(live))
+		}
+		held := false
+		for _, v := range live {
+			held = held || v == codat.ClientSecret
+		}
+		if !held || codat.ClientID != app.ClientID {
+			t.Errorf("Codat holds no secret that Xero accepts")
+		}
+		if codat.Enabled != wantEnabled {
+			t.Errorf("switch = %v, want %v", codat.Enabled, wantEnabled)
+		}
+	case "freeagent":
+		if len(rec.FreeAgentApps) != 1 {
+			t.Fatalf("FreeAgent has %d apps, want 1", len(rec.FreeAgentApps))
+		}
+		app, codat := rec.FreeAgentApps[0], rec.Codat["fbrh"]
+		if codat.ClientID != app.Identifier || codat.ClientSecret != app.Secret || codat.Enabled != wantEnabled {
+			t.Errorf("Codat's FreeAgent row = %v/%v enabled %v; want the app's keys, enabled %v", codat.ClientID == app.Identifier, codat.ClientSecret == app.Secret, codat.Enabled, wantEnabled)
+		}
+	}
+}
+
+func TestRerunContinuesAndNeverDuplicates(t *testing.T) {
+	for _, provider := range []string{"xero", "freeagent"} {
+		t.Run(provider, func(t *testing.T) {
+			p := fakeportal.StartT(t, fakeportal.Options{})
+			cfg := testConfig(t, p)
+			if r := run(t, cfg, provider); r.err != nil {
+				t.Fatal(r.err)
+			}
+			r := run(t, cfg, provider)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			endState(t, p, provider, true)
+			done := 0
+			for _, s := range r.sum.Steps {
+				if s.Status == "done-before" {
+					done++
+				}
+			}
+			if done == 0 {
+				t.Errorf("the rerun redid every step: %+v", r.sum.Steps)
+			}
+			if n := countWrites(p, "secret generated"); provider == "xero" && n != 1 {
+				t.Errorf("%d secrets generated over two runs, want 1", n)
+			}
+		})
+	}
+}
+
+// With the state gone (or a run killed between "Generate a secret" and
+// storing it), the app is reused, a new secret goes to Codat, and the one
+// nothing holds is removed.
+func TestLostSecretIsRotated(t *testing.T) {
+	p := fakeportal.StartT(t, fakeportal.Options{})
+	cfg := testConfig(t, p)
+	if r := run(t, cfg, "xero"); r.err != nil {
+		t.Fatal(r.err)
+	}
+	first := p.Records().XeroApps[0].LiveSecrets()
+	if err := os.RemoveAll(filepath.Join(cfg.Out, "state")); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, cfg, "xero")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	endState(t, p, "xero", true)
+	live := p.Records().XeroApps[0].LiveSecrets()
+	if len(live) != 1 || live[0] == first[0] {
+		t.Errorf("live secrets after rotation: %d (old one still live: %v), want only the new one", len(live), len(live) > 0 && live[0] == first[0])
+	}
+	if countWrites(p, "secret removed") != 1 {
+		t.Errorf("want the old secret removed once")
+	}
+}
+
+func TestSecondRunWhileOneRunsIsRefused(t *testing.T) {
+	p := fakeportal.StartT(t, fakeportal.Options{})
+	cfg := testConfig(t, p)
+	lock, err := state.Acquire(cfg.Out, "xero", cfg.App.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	r := run(t, cfg, "xero")
+	if fail.ExitCode(r.err) != 6 || !strings.Contains(r.err.Error(), "already running") {
+		t.Fatalf("err = %v, want exit 6 naming the other run", r.err)
+	}
+	if len(p.Records().XeroApps) != 0 {
+		t.Errorf("the refused run created an app")
+	}
+}
+
+func countWrites(p *fakeportal.Portals, action string) int {
+	n := 0
+	for _, w := range p.Records().Writes {
+		if w.Action == action {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,376 @@
+package fakeportal
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// ------------------------------------------------------------ Auth0 login
+
+type codatLoginData struct {
+	Action     string
+	State      string
+	Email      string
+	EmailError string
+	Alert      string
+}
+
+func (p *Portals) codatLoginMux() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /authorize", p.codatAuthorize)
+	mux.HandleFunc("/u/login/identifier", p.codatIdentifier)
+	mux.HandleFunc("/u/login/password", p.codatPassword)
+	mux.HandleFunc("/u/mfa-otp-challenge", p.codatMFA)
+	mux.HandleFunc("GET /u/reset-password", func(w http.ResponseWriter, r *http.Request) {
+		p.render(w, http.StatusOK, "codat", "Reset password", "simple", map[string]string{
+			"Heading": "Forgot Your Password?", "Text": "Password reset is not available in this replica.",
+		})
+	})
+	mux.HandleFunc("GET /u/login/google", func(w http.ResponseWriter, r *http.Request) {
+		p.render(w, http.StatusOK, "codat", "Google", "simple", map[string]string{
+			"Heading": "Sign in with Google", "Text": "Social sign-in is not available in this replica.",
+		})
+	})
+	mux.HandleFunc("GET /v2/logout", func(w http.ResponseWriter, r *http.Request) {
+		p.dropSession(w, p.servers[srvCodatLogin], r)
+		http.Redirect(w, r, p.CodatURL+"/", http.StatusFound)
+	})
+	mux.HandleFunc("POST /challenge/verify", p.captchaVerify("codat"))
+	mux.HandleFunc("/", notFound(p, "codat"))
+	return mux
+}
+
+func (p *Portals) codatCallbackURL() string { return p.CodatURL + "/callback" }
+
+func (p *Portals) codatAuthorizeURL(returnTo string) string {
+	q := url.Values{
+		"client_id":     {"codat-portal"},
+		"response_type": {"code"},
+		"scope":         {"openid profile email"},
+		"redirect_uri":  {p.codatCallbackURL()},
+		"state":         {returnTo},
+	}
+	return p.CodatLoginURL + "/authorize?" + q.Encode()
+}
+
+func (p *Portals) newCodatTx(state string) string {
+	id := randToken(24)
+	p.mu.Lock()
+	p.st.codatTx[id] = &codatTx{redirectURI: p.codatCallbackURL(), state: state, created: time.Now()}
+	p.mu.Unlock()
+	return id
+}
+
+func (p *Portals) codatAuthorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("redirect_uri") != p.codatCallbackURL() {
+		http.Error(w, "invalid redirect_uri", http.StatusBadRequest)
+		return
+	}
+	if ss := p.getSession(p.servers[srvCodatLogin], r); ss != nil && ss.account != "" {
+		http.Redirect(w, r, withQuery(p.codatCallbackURL(), "code", p.issueCode(ss.account), "state", q.Get("state")), http.StatusFound)
+		return
+	}
+	tx := p.newCodatTx(q.Get("state"))
+	http.Redirect(w, r, "/u/login/identifier?state="+url.QueryEscape(tx), http.StatusFound)
+}
+
+// codatTxFor returns the login transaction named in the request, making a
+// new one (back to the portal home) when there is none.
+func (p *Portals) codatTxFor(w http.ResponseWriter, r *http.Request) (string, *codatTx, bool) {
+	id := r.FormValue("state")
+	p.mu.Lock()
+	tx := p.st.codatTx[id]
+	p.mu.Unlock()
+	if tx == nil {
+		id = p.newCodatTx("/settings/integrations/accounting")
+		http.Redirect(w, r, "/u/login/identifier?state="+url.QueryEscape(id), http.StatusFound)
+		return "", nil, false
+	}
+	return id, tx, true
+}
+
+func (p *Portals) codatIdentifier(w http.ResponseWriter, r *http.Request) {
+	if p.signInGates(w, r, "codat") {
+		return
+	}
+	id, tx, ok := p.codatTxFor(w, r)
+	if !ok {
+		return
+	}
+	d := codatLoginData{Action: "/u/login/identifier?state=" + url.QueryEscape(id), State: id}
+	if r.Method != http.MethodPost {
+		p.mu.Lock()
+		d.Email = tx.email
+		p.mu.Unlock()
+		p.render(w, http.StatusOK, "codat", "Log in | Codat", "codat_identifier", d)
+		return
+	}
+	d.Email = strings.TrimSpace(r.FormValue("username"))
+	if d.Email == "" || !strings.Contains(d.Email, "@") {
+		d.EmailError = "Enter a valid email address."
+		p.render(w, http.StatusBadRequest, "codat", "Log in | Codat", "codat_identifier", d)
+		return
+	}
+	p.mu.Lock()
+	tx.email = d.Email
+	tx.passwordOK = false
+	p.mu.Unlock()
+	http.Redirect(w, r, "/u/login/password?state="+url.QueryEscape(id), http.StatusFound)
+}
+
+func (p *Portals) codatPassword(w http.ResponseWriter, r *http.Request) {
+	id, tx, ok := p.codatTxFor(w, r)
+	if !ok {
+		return
+	}
+	p.mu.Lock()
+	email := tx.email
+	p.mu.Unlock()
+	if email == "" {
+		http.Redirect(w, r, "/u/login/identifier?state="+url.QueryEscape(id), http.StatusFound)
+		return
+	}
+	d := codatLoginData{Action: "/u/login/password?state=" + url.QueryEscape(id), State: id, Email: email}
+	if r.Method != http.MethodPost {
+		p.render(w, http.StatusOK, "codat", "Enter your password | Codat", "codat_password", d)
+		return
+	}
+	if !strings.EqualFold(email, p.Creds.CodatEmail) || r.FormValue("password") != p.Creds.CodatPassword {
+		p.mu.Lock()
+		p.st.failed["codat"]++
+		p.logWrite("codat", "sign-in refused", "wrong email or password")
+		p.mu.Unlock()
+		d.Alert = msgCodatWrongPassword
+		p.render(w, http.StatusBadRequest, "codat", "Enter your password | Codat", "codat_password", d)
+		return
+	}
+	if p.opts.CodatTwoStep {
+		p.mu.Lock()
+		tx.passwordOK = true
+		p.mu.Unlock()
+		http.Redirect(w, r, "/u/mfa-otp-challenge?state="+url.QueryEscape(id), http.StatusFound)
+		return
+	}
+	p.codatComplete(w, r, id, tx)
+}
+
+func (p *Portals) codatMFA(w http.ResponseWriter, r *http.Request) {
+	id, tx, ok := p.codatTxFor(w, r)
+	if !ok {
+		return
+	}
+	p.mu.Lock()
+	passed := tx.passwordOK
+	p.mu.Unlock()
+	if !passed {
+		http.Redirect(w, r, "/u/login/identifier?state="+url.QueryEscape(id), http.StatusFound)
+		return
+	}
+	d := codatLoginData{Action: "/u/mfa-otp-challenge?state=" + url.QueryEscape(id), State: id}
+	if r.Method != http.MethodPost {
+		p.render(w, http.StatusOK, "codat", "Verify your identity | Codat", "codat_mfa", d)
+		return
+	}
+	if !validTOTP(r.FormValue("code"), p.Creds.CodatTOTPSecret) {
+		p.mu.Lock()
+		p.st.failed["codat"]++
+		p.logWrite("codat", "two-step code refused", "")
+		p.mu.Unlock()
+		d.Alert = msgCodatWrongCode
+		p.render(w, http.StatusBadRequest, "codat", "Verify your identity | Codat", "codat_mfa", d)
+		return
+	}
+	p.codatComplete(w, r, id, tx)
+}
+
+func (p *Portals) codatComplete(w http.ResponseWriter, r *http.Request, id string, tx *codatTx) {
+	s := p.servers[srvCodatLogin]
+	p.dropSession(w, s, r)
+	p.newSession(w, s, &session{account: p.Creds.CodatEmail})
+	p.mu.Lock()
+	delete(p.st.codatTx, id)
+	p.st.signIns["codat"]++
+	p.mu.Unlock()
+	http.Redirect(w, r, withQuery(tx.redirectURI, "code", p.issueCode(p.Creds.CodatEmail), "state", tx.state), http.StatusFound)
+}
+
+// ------------------------------------------------------------------ portal
+
+type codatRow struct {
+	Key, Name, ClientID, SwitchName string
+	Configured, Enabled             bool
+}
+
+type codatPageData struct {
+	Email string
+	Rows  []codatRow
+	Row   codatRow
+}
+
+func (p *Portals) codatMux() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /callback", p.codatCallback)
+	mux.HandleFunc("GET /{$}", p.codatAuth(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/settings/integrations/accounting", http.StatusFound)
+	}))
+	mux.HandleFunc("GET /logout", func(w http.ResponseWriter, r *http.Request) {
+		p.dropSession(w, p.servers[srvCodat], r)
+		http.Redirect(w, r, p.CodatLoginURL+"/v2/logout", http.StatusFound)
+	})
+	mux.HandleFunc("GET /settings/integrations/accounting", p.codatAuth(p.codatIntegrations))
+	mux.HandleFunc("GET /settings/integrations/accounting/manage/{key}", p.codatAuth(p.codatManage))
+	mux.HandleFunc("POST /api/integrations/{key}/settings", p.codatAuth(p.codatAPISettings))
+	mux.HandleFunc("POST /api/integrations/{key}/enabled", p.codatAuth(p.codatAPIEnabled))
+	mux.HandleFunc("/", notFound(p, "codat"))
+	return mux
+}
+
+func (p *Portals) codatAuth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if ss := p.getSession(p.servers[srvCodat], r); ss != nil && ss.account != "" {
+			h(w, r)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Your session has expired. Log in again."})
+			return
+		}
+		http.Redirect(w, r, p.codatAuthorizeURL(r.URL.RequestURI()), http.StatusFound)
+	}
+}
+
+func (p *Portals) codatCallback(w http.ResponseWriter, r *http.Request) {
+	to := localPath(r.URL.Query().Get("state"), "/settings/integrations/accounting")
+	acct, ok := p.redeemCode(r.URL.Query().Get("code"))
+	if !ok {
+		http.Redirect(w, r, p.codatAuthorizeURL(to), http.StatusFound)
+		return
+	}
+	s := p.servers[srvCodat]
+	p.dropSession(w, s, r)
+	p.newSession(w, s, &session{account: acct})
+	http.Redirect(w, r, to, http.StatusFound)
+}
+
+func codatRowOf(c *CodatIntegration) codatRow {
+	return codatRow{Key: c.Key, Name: c.Name, ClientID: c.ClientID, SwitchName: "Enable " + c.Name,
+		Configured: c.Configured, Enabled: c.Enabled}
+}
+
+func (p *Portals) codatData() codatPageData {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	d := codatPageData{Email: p.Creds.CodatEmail}
+	for _, k := range p.st.codatOrder {
+		d.Rows = append(d.Rows, codatRowOf(p.st.codat[k]))
+	}
+	return d
+}
+
+func (p *Portals) codatIntegrations(w http.ResponseWriter, r *http.Request) {
+	p.render(w, http.StatusOK, "codat", "Accounting integrations | Codat", "codat_integrations", p.codatData())
+}
+
+func (p *Portals) codatManage(w http.ResponseWriter, r *http.Request) {
+	d := p.codatData()
+	found := false
+	for _, row := range d.Rows {
+		if row.Key == r.PathValue("key") {
+			d.Row, found = row, true
+		}
+	}
+	if !found {
+		notFound(p, "codat")(w, r)
+		return
+	}
+	p.render(w, http.StatusOK, "codat", d.Row.Name+" | Accounting integrations | Codat", "codat_manage", d)
+}
+
+func keyError(label, v string) string {
+	if v == "" {
+		return "Enter a " + strings.ToLower(label[:1]) + label[1:]
+	}
+	if strings.IndexFunc(v, unicode.IsSpace) >= 0 {
+		return label + " must not contain spaces"
+	}
+	return ""
+}
+
+func (p *Portals) codatAPISettings(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ClientID     string `json:"clientId"`
+		ClientSecret string `json:"clientSecret"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Bad request"})
+		return
+	}
+	id := strings.TrimSpace(body.ClientID)
+	sec := strings.TrimSpace(body.ClientSecret)
+	errs := map[string]string{}
+	if e := keyError("Client ID", id); e != "" {
+		errs["clientId"] = p.L(e)
+	}
+	if e := keyError("Client secret", sec); e != "" {
+		errs["clientSecret"] = p.L(e)
+	}
+	p.mu.Lock()
+	c := p.st.codat[r.PathValue("key")]
+	if c == nil {
+		p.mu.Unlock()
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Integration not found"})
+		return
+	}
+	if len(errs) > 0 {
+		p.mu.Unlock()
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": errs})
+		return
+	}
+	c.ClientID, c.ClientSecret, c.Configured = id, sec, true
+	c.Saves++
+	p.logWrite("codat", "settings saved", fmt.Sprintf("%s (%s): client ID and client secret set", c.Name, c.Key))
+	row := codatRowOf(c)
+	p.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"message":    p.L(msgCodatSaved),
+		"showStatus": p.show(msgCodatSaved),
+		"configured": true,
+		"enabled":    row.Enabled,
+	})
+}
+
+func (p *Portals) codatAPIEnabled(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Enabled bool `json:"enabled"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<12)).Decode(&body); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Bad request"})
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c := p.st.codat[r.PathValue("key")]
+	if c == nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Integration not found"})
+		return
+	}
+	if body.Enabled && !c.Configured {
+		writeJSON(w, http.StatusConflict, map[string]any{"error": p.L("Set up this integration before enabling it"), "enabled": false})
+		return
+	}
+	if c.Enabled != body.Enabled {
+		c.Enabled = body.Enabled
+		action := "integration disabled"
+		if c.Enabled {
+			action = "integration enabled"
+		}
+		p.logWrite("codat", action, fmt.Sprintf("%s (%s)", c.Name, c.Key))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"enabled": c.Enabled})
+}

@@ -1,0 +1,128 @@
+// Package state is what a run has done in the portals, kept after every step
+// so that a rerun (after a crash, a kill or a timeout) continues instead of
+// repeating: a second app, or a second secret generated while the first one
+// is lost, is a manual clean-up in two portals. A lock keeps two runs for the
+// same app apart.
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"portalbot/internal/fail"
+	"portalbot/internal/store"
+)
+
+// State is one provider app's progress. It holds no secret value: the secret
+// lives in its own 0600 file, named here with its fingerprint.
+type State struct {
+	Provider string `json:"provider"`
+	App      string `json:"app"`
+	AppID    string `json:"app_id,omitempty"`
+	AppURL   string `json:"app_url,omitempty"`
+	ClientID string `json:"client_id,omitempty"`
+	// SecretFile and SecretFingerprint: the secret in hand.
+	SecretFile        string `json:"secret_file,omitempty"`
+	SecretFingerprint string `json:"secret_fingerprint,omitempty"`
+	SecretSlot        int    `json:"secret_slot,omitempty"` // Xero: "Client secret N"
+	// CodatFingerprint is the fingerprint of the secret Codat holds.
+	CodatFingerprint string    `json:"codat_fingerprint,omitempty"`
+	CodatClientID    string    `json:"codat_client_id,omitempty"`
+	Enabled          bool      `json:"enabled"`
+	UpdatedAt        time.Time `json:"updated_at"`
+
+	path string
+}
+
+var unsafeChars = regexp.MustCompile(`[^a-z0-9._-]+`)
+
+// Slug is the file-name form of an app name.
+func Slug(app string) string {
+	return strings.Trim(unsafeChars.ReplaceAllString(strings.ToLower(app), "-"), "-")
+}
+
+// Path is the state file of provider's app under out.
+func Path(out, provider, app string) string {
+	return filepath.Join(out, "state", provider+"-"+Slug(app)+".json")
+}
+
+// Load reads the state at Path(out, provider, app); a missing file is a new
+// state.
+func Load(out, provider, app string) (*State, error) {
+	p := Path(out, provider, app)
+	s := &State{Provider: provider, App: app, path: p}
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	if err := json.Unmarshal(b, s); err != nil {
+		return nil, fail.New(fail.Config, "state file %s is damaged (%v): move it away to start afresh", p, err)
+	}
+	s.path = p
+	return s, nil
+}
+
+// Save writes the state atomically, mode 0600.
+func (s *State) Save(now time.Time) error {
+	s.UpdatedAt = now.UTC()
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	if err := store.WriteFile(s.path, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	return nil
+}
+
+// File is where the state is kept.
+func (s *State) File() string { return s.path }
+
+// Lock is held by the one run working on a provider's app.
+type Lock struct{ f *flock.Flock }
+
+// Acquire takes the lock of provider's app, or says which process holds it
+// (exit 6: running twice at once could create two apps).
+func Acquire(out, provider, app string) (*Lock, error) {
+	p := strings.TrimSuffix(Path(out, provider, app), ".json") + ".lock"
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return nil, fmt.Errorf("lock: %w", err)
+	}
+	f := flock.New(p)
+	ok, err := f.TryLock()
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", p, err)
+	}
+	if !ok {
+		holder := "another process"
+		if b, err := os.ReadFile(p); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+				holder = fmt.Sprintf("process %d", pid)
+			}
+		}
+		return nil, &fail.Error{Kind: fail.Unsafe,
+			Hint: "wait for it to finish; if no such process runs, the lock is free and this is a bug",
+			Err:  fmt.Errorf("%s is already running %s for app %q (lock %s)", holder, provider, app, p)}
+	}
+	// The pid is information for the message above; the lock is the flock.
+	_ = os.WriteFile(p, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
+	return &Lock{f: f}, nil
+}
+
+// Release frees the lock.
+func (l *Lock) Release() error { return l.f.Unlock() }
