@@ -11,39 +11,10 @@ import (
 	"portalbot/internal/state"
 )
 
-// endState checks, from the replicas' records, what every rerun must leave:
-// one app, Codat holding a secret the provider accepts, at most two live.
 func endState(t *testing.T, p *fakeportal.Portals, provider string, wantEnabled bool) {
 	t.Helper()
-	rec := p.Records()
-	switch provider {
-	case "xero":
-		if len(rec.XeroApps) != 1 {
-			t.Fatalf("Xero has %d apps, want 1", len(rec.XeroApps))
-		}
-		app, codat := rec.XeroApps[0], rec.Codat["gbol"]
-		live := app.LiveSecrets()
-		if len(live) == 0 || len(live) > 2 {
-			t.Errorf("%d live secrets, want 1 or 2", len(live))
-		}
-		held := false
-		for _, v := range live {
-			held = held || v == codat.ClientSecret
-		}
-		if !held || codat.ClientID != app.ClientID {
-			t.Errorf("Codat holds no secret that Xero accepts")
-		}
-		if codat.Enabled != wantEnabled {
-			t.Errorf("switch = %v, want %v", codat.Enabled, wantEnabled)
-		}
-	case "freeagent":
-		if len(rec.FreeAgentApps) != 1 {
-			t.Fatalf("FreeAgent has %d apps, want 1", len(rec.FreeAgentApps))
-		}
-		app, codat := rec.FreeAgentApps[0], rec.Codat["fbrh"]
-		if codat.ClientID != app.Identifier || codat.ClientSecret != app.Secret || codat.Enabled != wantEnabled {
-			t.Errorf("Codat's FreeAgent row = %v/%v enabled %v; want the app's keys, enabled %v", codat.ClientID == app.Identifier, codat.ClientSecret == app.Secret, codat.Enabled, wantEnabled)
-		}
+	if err := p.Records().Delivered(provider, wantEnabled); err != nil {
+		t.Error(err)
 	}
 }
 

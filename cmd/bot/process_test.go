@@ -1,0 +1,211 @@
+package main_test
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"portalbot/flows"
+	"portalbot/internal/fakeportal"
+)
+
+// bot is the binary under test, built once by TestMain.
+var bot string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "portalbot-bin")
+	if err != nil {
+		panic(err)
+	}
+	bot = filepath.Join(dir, "bot")
+	if out, err := exec.Command("go", "build", "-o", bot, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build bot: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// setup starts the replicas and writes the bot's config for them.
+func setup(t *testing.T, opts fakeportal.Options) (*fakeportal.Portals, string, string) {
+	t.Helper()
+	p := fakeportal.StartT(t, opts)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte(p.BotConfigYAML()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p, cfg, filepath.Join(dir, "out")
+}
+
+// command is `bot run provider` for the replicas, with a clean environment
+// (no BOT_ variables from the developer's shell).
+func command(cfg, out, provider string) *exec.Cmd {
+	cmd := exec.Command(bot, "--config", cfg, "--out", out, "--log-level", "warn", "run", provider)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TMPDIR=" + os.TempDir()}
+	cmd.Dir = filepath.Dir(cfg)
+	return cmd
+}
+
+// startUntil starts cmd and returns once a line of its stderr contains
+// marker (or the process ends first: false).
+func startUntil(t *testing.T, cmd *exec.Cmd, marker string) (bool, *strings.Builder) {
+	t.Helper()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		log.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), marker) {
+			go io.Copy(io.Discard, stderr)
+			return true, &log
+		}
+	}
+	return false, &log
+}
+
+// Kill the bot (SIGKILL) right after each step in turn, run it again to
+// completion, and check from the replicas' records that nothing is lost or
+// duplicated.
+func TestKillAtEveryStep(t *testing.T) {
+	for _, provider := range flows.Providers {
+		steps, err := flows.Steps(provider)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := 1; k < len(steps); k++ {
+			if testing.Short() && k%4 != 1 {
+				continue
+			}
+			t.Run(fmt.Sprintf("%s/after_%s", provider, steps[k-1].Name), func(t *testing.T) {
+				t.Parallel()
+				p, cfg, out := setup(t, fakeportal.Options{})
+				first := command(cfg, out, provider)
+				// Step k+1 starting means step k is done and its state saved.
+				reached, log := startUntil(t, first, fmt.Sprintf("[%2d] ", k+1))
+				if reached {
+					_ = first.Process.Kill()
+				}
+				_ = first.Wait()
+				if !reached {
+					t.Fatalf("the first run ended before step %d:\n%s", k+1, log)
+				}
+				second := command(cfg, out, provider)
+				if b, err := second.CombinedOutput(); err != nil {
+					t.Fatalf("the rerun failed: %v\n%s", err, b)
+				}
+				if err := p.Records().Delivered(provider, true); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+}
+
+// descendants lists the processes below pid (the browser and its helpers).
+func descendants(pid int) []int {
+	children := map[int][]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		n, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) > 1 {
+			pp, _ := strconv.Atoi(f[1])
+			children[pp] = append(children[pp], n)
+		}
+	}
+	var out []int
+	var walk func(int)
+	walk = func(p int) {
+		for _, c := range children[p] {
+			out = append(out, c)
+			walk(c)
+		}
+	}
+	walk(pid)
+	return out
+}
+
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	return len(f) > 0 && f[0] != "Z"
+}
+
+// SIGINT and SIGTERM stop a run cleanly: the browser and its children are
+// gone, the state is saved, the exit code says the run did not finish, and
+// a rerun completes the job.
+func TestSignalStopsCleanly(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			p, cfg, out := setup(t, fakeportal.Options{})
+			cmd := command(cfg, out, "xero")
+			reached, log := startUntil(t, cmd, "[ 6] ")
+			if !reached {
+				_ = cmd.Wait()
+				t.Fatalf("the run ended early:\n%s", log)
+			}
+			kids := descendants(cmd.Process.Pid)
+			if len(kids) == 0 {
+				t.Fatal("found no browser process below the bot")
+			}
+			_ = cmd.Process.Signal(sig)
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(30 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatal("the bot did not stop within 30s of the signal")
+			}
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() == 0 {
+				t.Errorf("exit = %v, want a non-zero exit code", err)
+			}
+			for _, k := range kids {
+				if alive(k) {
+					t.Errorf("browser process %d is still running after the bot stopped", k)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(out, "state", "xero-acme-books-demo.json")); err != nil {
+				t.Errorf("no state saved: %v", err)
+			}
+			if b, err := command(cfg, out, "xero").CombinedOutput(); err != nil {
+				t.Fatalf("the rerun failed: %v\n%s", err, b)
+			}
+			if err := p.Records().Delivered("xero", true); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
