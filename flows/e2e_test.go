@@ -56,6 +56,12 @@ type result struct {
 // run runs provider against the replicas in a fresh tab of the shared browser.
 func run(t *testing.T, cfg *config.Config, provider string) result {
 	t.Helper()
+	return runMode(t, cfg, provider, flows.ModeRun)
+}
+
+// runMode runs provider in the given mode.
+func runMode(t *testing.T, cfg *config.Config, provider string, mode flows.Mode) result {
+	t.Helper()
 	if err := cfg.Validate(provider); err != nil {
 		t.Fatalf("test config is invalid: %v", err)
 	}
@@ -66,7 +72,7 @@ func run(t *testing.T, cfg *config.Config, provider string) result {
 	obs, logs := observer.New(zap.DebugLevel)
 	log := zap.New(zapcore.NewTee(zaptest.NewLogger(t).Core(), obs))
 	var progress bytes.Buffer
-	env := &flows.Env{Config: cfg, Log: log, Progress: &progress, Now: time.Now, Selectors: sel, Mode: flows.ModeRun}
+	env := &flows.Env{Config: cfg, Log: log, Progress: &progress, Now: time.Now, Selectors: sel, Mode: mode}
 	sum, err := flows.RunProvider(browsertest.Tab(t), env, provider)
 	t.Logf("progress:\n%s", progress.String())
 	var b strings.Builder

@@ -229,6 +229,12 @@ func (s *Session) run(ctx context.Context, steps []Step) error {
 		stop()
 		cancel()
 		rec.DurationMS = time.Since(start).Milliseconds()
+		if err != nil && s.Env.Mode == ModeCheck && s.checkContinues(err) {
+			rec.Status, rec.Error = "failed", s.Scrub(err.Error())
+			s.Summary.Steps = append(s.Summary.Steps, rec)
+			s.progress("%s: %v (checking on)", st.Name, rec.Error)
+			continue
+		}
 		if err != nil {
 			err = s.classify(ctx, st, err)
 			rec.Status, rec.Error = "failed", s.Scrub(err.Error())

@@ -30,12 +30,15 @@ func Steps(provider string) ([]Step, error) {
 
 func runProvider(ctx context.Context, env *Env, provider string) (*report.Summary, error) {
 	start := env.Now()
+	if env.Mode == "" {
+		env.Mode = ModeRun
+	}
 	steps, err := Steps(provider)
 	if err != nil {
 		return nil, err
 	}
-	if env.Mode == "" {
-		env.Mode = ModeRun
+	if env.Mode == ModeCheck {
+		steps = checkSteps(provider)
 	}
 	if t := env.Config.Browser.Timeout; t > 0 {
 		var cancel context.CancelFunc
@@ -56,6 +59,9 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 		s.codatHeldAtStart = s.codatHolds()
 	}
 	err = s.run(ctx, steps)
+	if err == nil && env.Mode == ModeCheck {
+		err = checkOutcome(s)
+	}
 	s.Summary.DurationMS = env.Now().Sub(start).Milliseconds()
 	if err != nil {
 		s.Summary.Error = errorReport(s, err)

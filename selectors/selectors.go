@@ -57,6 +57,9 @@ type Element struct {
 	// Secret marks an element whose value is a secret: masked in every
 	// screenshot, never logged.
 	Secret bool `yaml:"secret"`
+	// When says the element shows only in a given situation (an error, a
+	// second secret); a regression check does not expect it on the page.
+	When string `yaml:"when"`
 	// Mark is the spec's confidence: C confirmed, R reported, G our guess.
 	Mark string `yaml:"mark"`
 	Note string `yaml:"note"`

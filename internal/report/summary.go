@@ -13,6 +13,7 @@ type Summary struct {
 	Codat      Codat        `json:"codat"`
 	Limits     Limits       `json:"limits,omitempty"`
 	Steps      []Step       `json:"steps"`
+	Checks     []Check      `json:"checks,omitempty"` // check mode: every element looked for
 	DurationMS int64        `json:"duration_ms"`
 	Error      *ErrorReport `json:"error,omitempty"`
 }
@@ -62,4 +63,14 @@ type ErrorReport struct {
 	Page     string   `json:"page,omitempty"`
 	Element  string   `json:"element,omitempty"`
 	Files    []string `json:"files,omitempty"` // failure artefacts (screenshot, html)
+}
+
+// Check is one element a regression check looked for.
+type Check struct {
+	Page     string `json:"page"`
+	Element  string `json:"element"`
+	Status   string `json:"status"` // found | fallback | missing | ambiguous | conditional
+	Via      string `json:"via,omitempty"`
+	When     string `json:"when,omitempty"` // for conditional elements: when they show
+	Expected string `json:"expected,omitempty"`
 }

@@ -1,0 +1,238 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"portalbot/internal/fail"
+	"portalbot/internal/locate"
+	"portalbot/internal/report"
+)
+
+// A regression check walks the portals like a run, without writing: it
+// signs in, opens each page (and the New app dialog, which it closes), and
+// resolves every element of the page that is not conditional. It reports
+// every element, not only the first that is missing.
+
+// CheckWait is how long a check waits for each element once its page is
+// ready: the page has rendered by then, so a missing element is missing.
+var CheckWait = 3 * time.Second
+
+func checkSteps(provider string) []Step {
+	switch provider {
+	case "xero":
+		x := &xero{}
+		return append([]Step{
+			{Name: "xero.sign_in", Guide: "Sign in to the Xero developer portal", Do: x.signIn},
+			{Name: "xero.check_my_apps", Guide: "My Apps matches", Do: checkPage("xero.my_apps")},
+			{Name: "xero.check_new_app", Guide: "The New app dialog matches (closed without creating)", Do: x.checkNewApp},
+			{Name: "xero.check_app", Guide: "App details and Configuration match (when the app exists)", Do: x.checkApp},
+		}, codatXero.checkSteps()...)
+	case "freeagent":
+		fa := &freeagent{}
+		return append([]Step{
+			{Name: "freeagent.sign_in", Guide: "Sign in to the FreeAgent developer dashboard", Do: fa.signIn},
+			{Name: "freeagent.check_my_apps", Guide: "My Apps matches", Do: checkPage("freeagent.my_apps")},
+			{Name: "freeagent.check_new_app", Guide: "The new app form matches (not submitted)", Do: fa.checkNewApp},
+			{Name: "freeagent.check_app", Guide: "The app page matches (when the app exists)", Do: fa.checkApp},
+		}, codatFreeAgent.checkSteps()...)
+	}
+	return nil
+}
+
+func (c codat) checkSteps() []Step {
+	return []Step{
+		{Name: "codat.sign_in", Guide: "Sign in to the Codat portal", Do: c.signIn},
+		{Name: "codat.check_integrations", Guide: "Accounting integrations matches", Do: c.checkIntegrations},
+		{Name: "codat.check_settings", Guide: "The integration's settings match (not saved)", Do: c.checkSettings},
+	}
+}
+
+// checkPage resolves every unconditional element of page.
+func checkPage(page string) func(context.Context, *Session) error {
+	return func(ctx context.Context, s *Session) error { return s.checkPage(ctx, page) }
+}
+
+func (s *Session) checkPage(ctx context.Context, page string) error {
+	p := s.Env.Selectors.Page(page)
+	if p.Ready != "" {
+		if _, err := s.Find(ctx, page+"."+p.Ready); err != nil {
+			var nf *locate.NotFoundError
+			if errors.As(err, &nf) {
+				s.recordCheck(page, page+"."+p.Ready, nil, nf)
+				return nil // the page is not there: each element below would say the same
+			}
+			return err
+		}
+	}
+	for _, el := range s.Env.Selectors.PageElements(page) {
+		if el.When != "" {
+			s.Summary.Checks = append(s.Summary.Checks, report.Check{Page: page, Element: el.Name, Status: "conditional", When: el.When})
+			continue
+		}
+		wctx, cancel := context.WithTimeout(ctx, CheckWait)
+		m, err := s.finder(nil).Find(wctx, el)
+		cancel()
+		var nf *locate.NotFoundError
+		if err != nil && !errors.As(err, &nf) {
+			return err
+		}
+		s.recordCheck(page, el.Name, m, nf)
+	}
+	return nil
+}
+
+func (s *Session) recordCheck(page, element string, m *locate.Match, nf *locate.NotFoundError) {
+	c := report.Check{Page: page, Element: element}
+	el := s.Env.Selectors.Elements[element]
+	if len(el.Locators) > 0 {
+		c.Expected = el.Locators[0].String()
+	}
+	switch {
+	case m != nil && m.Index == 0:
+		c.Status, c.Via = "found", m.Via()
+	case m != nil:
+		c.Status, c.Via = "fallback", m.Via()
+	case nf != nil && nf.Ambiguous > 1:
+		c.Status = "ambiguous"
+		c.Via = fmt.Sprintf("%d matches", nf.Ambiguous)
+	default:
+		c.Status = "missing"
+	}
+	for i := range s.Summary.Checks { // a page checked twice keeps its last result
+		if s.Summary.Checks[i].Element == element {
+			s.Summary.Checks[i] = c
+			return
+		}
+	}
+	s.Summary.Checks = append(s.Summary.Checks, c)
+}
+
+func (x *xero) checkNewApp(ctx context.Context, s *Session) error {
+	if err := s.Click(ctx, "xero.my_apps.new_app"); err != nil {
+		return err
+	}
+	if err := s.checkPage(ctx, "xero.new_app"); err != nil {
+		return err
+	}
+	// Close the dialog without creating anything.
+	_ = chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape))
+	return nil
+}
+
+func (x *xero) checkApp(ctx context.Context, s *Session) error {
+	if _, err := s.open(ctx, xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading"); err != nil {
+		return err
+	}
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.app_link")); m == nil {
+		s.progress("no app named %q: App details and Configuration not checked", s.Env.Config.App.Name)
+		return nil
+	}
+	if err := s.Click(ctx, "xero.my_apps.app_link"); err != nil {
+		return err
+	}
+	if err := s.checkPage(ctx, "xero.app_details"); err != nil {
+		return err
+	}
+	if err := s.Click(ctx, "xero.app_details.configuration"); err != nil {
+		return err
+	}
+	return s.checkPage(ctx, "xero.configuration")
+}
+
+func (fa *freeagent) checkNewApp(ctx context.Context, s *Session) error {
+	if err := s.Click(ctx, "freeagent.my_apps.create"); err != nil {
+		return err
+	}
+	return s.checkPage(ctx, "freeagent.new_app")
+}
+
+func (fa *freeagent) checkApp(ctx context.Context, s *Session) error {
+	if _, err := s.open(ctx, freeagentSignIn(s), fa.appsURL(s), "freeagent.my_apps.create"); err != nil {
+		return err
+	}
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El("freeagent.my_apps.app_link")); m == nil {
+		s.progress("no app named %q: its page not checked", s.Env.Config.App.Name)
+		return nil
+	}
+	if err := s.Click(ctx, "freeagent.my_apps.app_link"); err != nil {
+		return err
+	}
+	return s.checkPage(ctx, "freeagent.app")
+}
+
+func (c codat) checkIntegrations(ctx context.Context, s *Session) error {
+	if err := s.checkPage(ctx, "codat.integrations"); err != nil {
+		return err
+	}
+	m, err := s.finder(nil).First(ctx, s.El("codat.integrations.set_up"), s.El("codat.integrations.manage"))
+	if err != nil {
+		var nf *locate.NotFoundError
+		if errors.As(err, &nf) {
+			s.recordCheck("codat.integrations", "codat.integrations.set_up", nil, nf)
+			return nil
+		}
+		return err
+	}
+	s.recordCheck("codat.integrations", m.Element.Name, m, nil)
+	return nil
+}
+
+func (c codat) checkSettings(ctx context.Context, s *Session) error {
+	if _, err := s.open(ctx, codatSignIn(s), c.integrationsURL(s), "codat.integrations.heading"); err != nil {
+		return err
+	}
+	m, err := s.finder(nil).First(ctx, s.El("codat.integrations.set_up"), s.El("codat.integrations.manage"))
+	if err != nil {
+		return nil // reported by checkIntegrations
+	}
+	if err := m.Click(ctx); err != nil {
+		return err
+	}
+	return s.checkPage(ctx, "codat.settings")
+}
+
+// checkOutcome turns the checks into the run's result: exit 4 naming every
+// element that no longer matches, page by page.
+func checkOutcome(s *Session) error {
+	var bad []string
+	for _, c := range s.Summary.Checks {
+		if c.Status == "missing" || c.Status == "ambiguous" {
+			bad = append(bad, fmt.Sprintf("%s (page %s, expected %s): %s", c.Element, c.Page, c.Expected, c.Status))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	sort.Strings(bad)
+	first := ""
+	for _, c := range s.Summary.Checks {
+		if c.Status == "missing" || c.Status == "ambiguous" {
+			first = c.Element
+			break
+		}
+	}
+	page := strings.Join(strings.Split(first, ".")[:2], ".")
+	return &fail.Error{Kind: fail.Mismatch, Portal: strings.SplitN(first, ".", 2)[0], Page: page, Element: first,
+		Hint: "the portal changed: update the selectors (selectors_dir) for the elements listed",
+		Err:  fmt.Errorf("%d element(s) no longer match:\n  %s", len(bad), strings.Join(bad, "\n  "))}
+}
+
+// checkContinues records a page that did not match and lets the check go on
+// to the next step: a regression check reports every change, not the first.
+func (s *Session) checkContinues(err error) bool {
+	var nf *locate.NotFoundError
+	if !errors.As(err, &nf) || s.documentStatus() >= 500 {
+		return false
+	}
+	element, _, _ := strings.Cut(nf.Element, " or ")
+	s.recordCheck(nf.Page, element, nil, nf)
+	return true
+}

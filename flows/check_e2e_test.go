@@ -1,0 +1,74 @@
+package flows_test
+
+import (
+	"strings"
+	"testing"
+
+	"portalbot/flows"
+	"portalbot/internal/fail"
+	"portalbot/internal/fakeportal"
+)
+
+// A regression check writes nothing, resolves every unconditional element,
+// and names each one that no longer matches.
+func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
+	tests := []struct {
+		name     string
+		provider string
+		opts     fakeportal.Options
+		seed     bool
+		wantExit int
+		wantBad  []string
+	}{
+		{name: "xero unchanged", provider: "xero"},
+		{name: "xero with an app", provider: "xero", seed: true},
+		{name: "freeagent unchanged", provider: "freeagent"},
+		{name: "xero renamed", provider: "xero", wantExit: 4,
+			opts:    fakeportal.Options{Faults: fakeportal.Faults{Rename: map[string]string{"Company or application URL": "Website", "Accounting integrations": "Integrations"}}},
+			wantBad: []string{"xero.new_app.company_url", "codat.integrations.heading"}},
+		{name: "freeagent field removed", provider: "freeagent", wantExit: 4,
+			opts:    fakeportal.Options{Faults: fakeportal.Faults{Remove: []string{"OAuth Redirect URIs"}}},
+			wantBad: []string{"freeagent.new_app.redirect_uris"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := fakeportal.StartT(t, tt.opts)
+			cfg := testConfig(t, p)
+			cfg.App.Name = "Acme Books Demo"
+			if tt.seed {
+				p.AddXeroApp(cfg.App.Name)
+			}
+			before := len(p.Records().Writes)
+			r := runMode(t, cfg, tt.provider, flows.ModeCheck)
+			if got := fail.ExitCode(r.err); got != tt.wantExit {
+				t.Fatalf("exit = %d (%v), want %d", got, r.err, tt.wantExit)
+			}
+			if w := p.Records().Writes[before:]; len(w) != 0 {
+				t.Errorf("check mode wrote to a portal: %+v", w)
+			}
+			found := 0
+			for _, c := range r.sum.Checks {
+				if c.Status == "found" || c.Status == "fallback" {
+					found++
+				}
+			}
+			if found < 8 {
+				t.Errorf("only %d elements found: %+v", found, r.sum.Checks)
+			}
+			for _, bad := range tt.wantBad {
+				if !strings.Contains(r.err.Error(), bad) {
+					t.Errorf("the error does not name %s: %v", bad, r.err)
+				}
+			}
+			if tt.seed {
+				seen := false
+				for _, c := range r.sum.Checks {
+					seen = seen || (c.Element == "xero.configuration.show_client_id" && c.Status == "found")
+				}
+				if !seen {
+					t.Errorf("the existing app's Configuration page was not checked")
+				}
+			}
+		})
+	}
+}
