@@ -95,7 +95,7 @@ func (s *Session) cover(ctx context.Context, frame string) error {
 	}
 	f := s.finder(nil)
 	for name, el := range s.Env.Selectors.Elements {
-		if !el.Secret || !strings.HasPrefix(name, s.portal+".") {
+		if !(el.Secret || el.Mask) || !strings.HasPrefix(name, s.portal+".") {
 			continue
 		}
 		if m, _, _ := f.Probe(ctx, el); m != nil {
@@ -119,7 +119,7 @@ func (s *Session) saveFailure(st Step, stepErr error) string {
 	if s.Env.Config.Output.Screenshots == "off" {
 		return ""
 	}
-	dir := filepath.Join(s.outDir(), "failures")
+	dir := filepath.Join(s.outDir(), "failures", s.Provider)
 	base := filepath.Join(dir, fmt.Sprintf("%02d-%s", s.steps, st.Name))
 	shot := s.screenshot(st, base+".png")
 	ctx, cancel := context.WithTimeout(s.tab, 5*time.Second)

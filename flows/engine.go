@@ -247,7 +247,7 @@ func (s *Session) run(ctx context.Context, steps []Step) error {
 			return err
 		}
 		if s.Env.Config.Output.Screenshots == "steps" {
-			rec.Screenshot = s.screenshot(st, filepath.Join(s.outDir(), "screenshots", fmt.Sprintf("%02d-%s.png", s.steps, st.Name)))
+			rec.Screenshot = s.screenshot(st, filepath.Join(s.outDir(), "screenshots", s.Provider, fmt.Sprintf("%02d-%s.png", s.steps, st.Name)))
 		}
 		s.Summary.Steps = append(s.Summary.Steps, rec)
 		s.Env.Log.Debug("step done", zap.String("step", st.Name), zap.Int64("ms", rec.DurationMS))

@@ -57,6 +57,9 @@ type Element struct {
 	// Secret marks an element whose value is a secret: masked in every
 	// screenshot, never logged.
 	Secret bool `yaml:"secret"`
+	// Mask covers the element in screenshots without making it a secret:
+	// a client id is not secret, but the guides' images hide it too.
+	Mask bool `yaml:"mask"`
 	// When says the element shows only in a given situation (an error, a
 	// second secret); a regression check does not expect it on the page.
 	When string `yaml:"when"`
