@@ -13,7 +13,6 @@ import (
 	"portalbot/internal/fail"
 	"portalbot/internal/locate"
 	"portalbot/internal/secret"
-	"portalbot/selectors"
 )
 
 // screen is one screen of a sign-in: fields typed, then a button.
@@ -132,7 +131,8 @@ func (s *Session) arrive(ctx context.Context, si *signIn, ready string) (*locate
 // tried again.
 func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 	f := s.finder(s.guard(si))
-	for i, sc := range si.screens {
+	for i := 0; i < len(si.screens); i++ {
+		sc := si.screens[i]
 		m, err := f.First(ctx, s.El(sc.fields[0].element), s.El(si.captcha))
 		if err != nil {
 			return err
@@ -140,22 +140,34 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 		if m.Element.Name == si.captcha {
 			return s.captcha(si)
 		}
-		for _, fl := range sc.fields {
-			if err := s.typeInto(ctx, f, si, fl.element, fl.value()); err != nil {
+		if err := s.fillScreen(ctx, f, si, sc); err != nil {
+			return err
+		}
+		// A page that shows the next screen's fields already (email and
+		// password on one form) gets them before its button is pressed.
+		for i+1 < len(si.screens) {
+			next, _, _ := f.Probe(ctx, s.El(si.screens[i+1].fields[0].element))
+			if next == nil {
+				break
+			}
+			i++
+			sc = si.screens[i]
+			if err := s.fillScreen(ctx, f, si, sc); err != nil {
 				return err
 			}
 		}
+		stale := s.alertText(ctx, f, si.errorEl)
 		if err := s.clickIn(ctx, f, sc.submit); err != nil {
 			return err
 		}
 		if i < len(si.screens)-1 {
 			continue
 		}
-		next := []*selectors.Element{s.El(ready), s.El(si.errorEl), s.El(si.captcha)}
+		outcome := []string{ready, si.errorEl, si.captcha}
 		if si.code != "" {
-			next = append(next, s.El(si.code))
+			outcome = append(outcome, si.code)
 		}
-		m, err = f.First(ctx, next...)
+		m, err = s.waitOutcome(ctx, f, stale, outcome...)
 		if err != nil {
 			return err
 		}
@@ -172,6 +184,61 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 		}
 	}
 	return nil
+}
+
+func (s *Session) fillScreen(ctx context.Context, f *locate.Finder, si *signIn, sc screen) error {
+	for _, fl := range sc.fields {
+		if err := s.typeInto(ctx, f, si, fl.element, fl.value()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// alertText is the text of the alert shown now, if any: an alert that was
+// there before a submit (a notice, an earlier message) is not its answer.
+func (s *Session) alertText(ctx context.Context, f *locate.Finder, element string) string {
+	m, _, _ := f.Probe(ctx, s.El(element))
+	if m == nil {
+		return ""
+	}
+	v, _ := m.Value(ctx)
+	return v
+}
+
+// waitOutcome waits for the first of the elements to show; an alert whose
+// text is stale (there before the submit) does not count.
+func (s *Session) waitOutcome(ctx context.Context, f *locate.Finder, stale string, elements ...string) (*locate.Match, error) {
+	var got *locate.Match
+	err := locate.Until(ctx, "the portal's answer", func(ctx context.Context) (bool, error) {
+		if f.Guard != nil {
+			if err := f.Guard(ctx); err != nil {
+				return false, err
+			}
+		}
+		for _, name := range elements {
+			m, _, err := f.Probe(ctx, s.El(name))
+			if err != nil || m == nil {
+				continue
+			}
+			if stale != "" && strings.HasSuffix(name, ".error") {
+				if v, _ := m.Value(ctx); v == stale {
+					continue
+				}
+			}
+			got = m
+			return true, nil
+		}
+		return false, nil
+	})
+	if err != nil {
+		var fe *fail.Error
+		if errors.As(err, &fe) {
+			return nil, err
+		}
+		return nil, &locate.NotFoundError{Element: strings.Join(elements, " or "), Page: s.El(elements[0]).Page, Err: err}
+	}
+	return got, nil
 }
 
 func (s *Session) captcha(si *signIn) error {

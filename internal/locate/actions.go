@@ -23,25 +23,52 @@ type State struct {
 	Tag, Type  string
 }
 
-// State reads the element's state now.
+// State reads the element's state now. A page drawn by a framework may
+// replace the element with a new one (same role, same name): the match then
+// finds it again.
 func (m *Match) State(ctx context.Context) (State, error) {
 	var s State
-	obj, err := callOn(ctx, m.obj, jsState, "", true)
-	if err != nil {
-		return s, err
+	for try := 0; ; try++ {
+		obj, err := callOn(ctx, m.obj, jsState, "", true)
+		if err != nil {
+			if try == 0 && m.refind(ctx) {
+				continue
+			}
+			return s, err
+		}
+		var raw struct {
+			X, Y, W, H float64
+			Disabled   bool
+			Checked    *bool
+			Value      string
+			IsField    bool
+			Tag, Type  string
+			Connected  bool
+		}
+		if err := json.Unmarshal([]byte(obj.Value), &raw); err != nil {
+			return s, err
+		}
+		if !raw.Connected && try == 0 && m.refind(ctx) {
+			continue
+		}
+		return State{X: raw.X, Y: raw.Y, W: raw.W, H: raw.H, Disabled: raw.Disabled, Checked: raw.Checked,
+			Value: raw.Value, IsField: raw.IsField, Tag: raw.Tag, Type: raw.Type}, nil
 	}
-	var raw struct {
-		X, Y, W, H float64
-		Disabled   bool
-		Checked    *bool
-		Value      string
-		IsField    bool
-		Tag, Type  string
+}
+
+// refind resolves the element again, once, without waiting; it reports
+// whether the match now points at a live element.
+func (m *Match) refind(ctx context.Context) bool {
+	if m.finder == nil || m.Element == nil {
+		return false
 	}
-	if err := json.Unmarshal([]byte(obj.Value), &raw); err != nil {
-		return s, err
+	f := &Finder{Vars: m.finder.Vars}
+	n, _, err := f.Probe(ctx, m.Element)
+	if err != nil || n == nil {
+		return false
 	}
-	return State(raw), nil
+	m.obj, m.Index, m.Locator = n.obj, n.Index, n.Locator
+	return true
 }
 
 // Value is the text a person reads in the element: a field's value, or the
@@ -61,12 +88,15 @@ func (m *Match) Rect(ctx context.Context) (x, y, w, h float64, err error) {
 // covered, then clicks its centre with the mouse, as a person does. A styled
 // checkbox whose input is hidden is clicked through its label.
 func (m *Match) Click(ctx context.Context) error {
-	target := m.obj
-	if t, err := callOn(ctx, m.obj, jsClickTarget, "", false); err == nil && t.ObjectID != "" {
-		target = t.ObjectID
-	}
 	var last State
 	for {
+		if _, err := m.State(ctx); err != nil { // finds a redrawn element again
+			return fmt.Errorf("click %s: %w", m.Element.Name, err)
+		}
+		target := m.obj
+		if t, err := callOn(ctx, m.obj, jsClickTarget, "", false); err == nil && t.ObjectID != "" {
+			target = t.ObjectID
+		}
 		_, _ = chromedp.Call(ctx, dom.ScrollIntoViewIfNeeded, dom.ScrollIntoViewIfNeededParams{ObjectID: target})
 		tm := &Match{obj: target}
 		s, err := tm.State(ctx)

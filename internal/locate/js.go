@@ -42,7 +42,7 @@ const jsByCSS = `function(sel) { return Array.from(this.querySelectorAll(sel)); 
 // jsPick keeps the candidates (arguments after the first two) that a person
 // can see, narrows them to the nearest container around the visible text
 // args[0] when it is set, and returns their indexes.
-const jsPick = `function(near, nearIsPattern, ...cands) {
+const jsPick = `function(near, nearIsPattern, needText, ...cands) {
   ` + jsNorm + `
   const seen = (el) => {
     if (!el || !el.isConnected) return false;
@@ -54,7 +54,7 @@ const jsPick = `function(near, nearIsPattern, ...cands) {
     if (el.labels) for (const l of el.labels) if (box(l)) return true;
     return false;
   };
-  let idx = cands.map((c, i) => i).filter(i => seen(cands[i]));
+  let idx = cands.map((c, i) => i).filter(i => seen(cands[i]) && (!needText || norm(cands[i].innerText) !== ""));
   if (!near) return idx;
   const root = this.nodeType === 9 ? this.body : this;
   const re = nearIsPattern ? new RegExp(near) : null;
@@ -64,13 +64,25 @@ const jsPick = `function(near, nearIsPattern, ...cands) {
   // A match in the container is near the text unless it sits in a part of
   // the container that is a row of its own, with other text: the "Set up" of
   // the FreeAgent row is not near "Xero".
-  const ownText = (c) => [norm(c.innerText), ...Array.from(c.labels || [], l => norm(l.innerText))];
+  // A part has a name of its own when it holds visible text outside its
+  // controls (a heading, a cell): "FreeAgent" in the next row. The texts of
+  // buttons, radios, checkboxes and their labels do not count.
+  const control = 'button,input,select,textarea,label,[role=button],[role=radio],[role=checkbox],[role=switch],[role=option],[role=tab],[role=menuitem]';
+  const namedPart = (part) => {
+    const w = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      if (!n.nodeValue.trim() || !n.parentElement || n.parentElement.closest(control)) continue;
+      const st = getComputedStyle(n.parentElement);
+      if (st.display === "none" || st.visibility === "hidden") continue;
+      return true;
+    }
+    return false;
+  };
   const inOwnRow = (box, a, c) => {
     let part = c;
     while (part.parentElement && part.parentElement !== box) part = part.parentElement;
     if (part === c || part.contains(a)) return false;
-    const t = norm(part.innerText);
-    return t !== "" && !ownText(c).includes(t);
+    return namedPart(part);
   };
   const out = new Set();
   for (const a of anchors) {
@@ -100,7 +112,7 @@ const jsState = `function() {
   else if (this.hasAttribute("aria-pressed")) checked = this.getAttribute("aria-pressed") === "true";
   const isField = this.matches("input,textarea,select");
   const value = isField ? this.value : (this.innerText || this.textContent || "").trim();
-  return {x: r.left, y: r.top, w: r.width, h: r.height, disabled, checked, value, isField,
+  return {x: r.left, y: r.top, w: r.width, h: r.height, disabled, checked, value, isField, connected: this.isConnected,
           tag: this.tagName.toLowerCase(), type: this.type || ""};
 }`
 
@@ -111,15 +123,21 @@ const jsHit = `function(x, y) {
   if (!top) return false;
   if (top === this || this.contains(top)) return true;
   if (this.labels) for (const l of this.labels) if (l === top || l.contains(top)) return true;
+  const wrap = this.closest("label");
+  if (wrap && (wrap === top || wrap.contains(top))) return true;
   return false;
 }`
 
 // jsClickTarget returns the element to click: the element itself, or the
 // label of a hidden styled checkbox or radio.
 const jsClickTarget = `function() {
-  const r = this.getBoundingClientRect();
-  if (r.width > 0 && r.height > 0 && getComputedStyle(this).visibility !== "hidden") return this;
+  const r = this.getBoundingClientRect(), st = getComputedStyle(this);
+  const hiddenInput = r.width < 4 || r.height < 4 || st.opacity === "0" || st.visibility === "hidden" ||
+    (st.clip && st.clip !== "auto") || (st.clipPath && st.clipPath !== "none");
+  if (!hiddenInput) return this;
   if (this.labels) for (const l of this.labels) { const b = l.getBoundingClientRect(); if (b.width > 0 && b.height > 0) return l; }
+  const wrap = this.closest("label,[role=radio],[role=checkbox]");
+  if (wrap && wrap !== this) return wrap;
   return this;
 }`
 

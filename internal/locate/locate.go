@@ -32,6 +32,7 @@ type Match struct {
 	Index   int               // which locator of the element matched
 	Locator selectors.Locator // that locator, with its variables filled
 	obj     runtime.RemoteObjectID
+	finder  *Finder // to find the element again when the page redraws it
 }
 
 // Via says which locator matched, for reports and regression checks.
@@ -188,7 +189,7 @@ func (f *Finder) Probe(ctx context.Context, el *selectors.Element) (*Match, int,
 			return nil, most, err
 		}
 		if len(ids) == 1 {
-			return &Match{Element: el, Index: i, Locator: loc, obj: ids[0]}, 1, nil
+			return &Match{Element: el, Index: i, Locator: loc, obj: ids[0], finder: f}, 1, nil
 		}
 		most = max(most, len(ids))
 	}
@@ -331,9 +332,12 @@ func (f *Finder) arrayItems(ctx context.Context, arr runtime.RemoteObjectID) ([]
 
 // pick keeps what a person can see, near the locator's text when it has one.
 func (f *Finder) pick(ctx context.Context, root runtime.RemoteObjectID, ids []runtime.RemoteObjectID, loc selectors.Locator) ([]runtime.RemoteObjectID, error) {
-	args := []any{loc.Near, false}
+	// An element found by its role alone (an alert, a switch) must show
+	// some text or be a control: an empty live region is not an alert.
+	needText := loc.Name == "" && loc.Role != "" && !controlRoles[loc.Role]
+	args := []any{loc.Near, false, needText}
 	if strings.HasPrefix(loc.Near, "re:") {
-		args = []any{strings.TrimPrefix(loc.Near, "re:"), true}
+		args = []any{strings.TrimPrefix(loc.Near, "re:"), true, needText}
 	}
 	for _, id := range ids {
 		args = append(args, id)

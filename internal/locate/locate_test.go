@@ -76,6 +76,16 @@ func TestFindByWhatAPersonSees(t *testing.T) {
 		{"rows as groups named by their integration",
 			`<div><div role="group" aria-label="FreeAgent"><span>FreeAgent</span><button>Set up</button></div><div role="group" aria-label="Xero"><span>Xero</span><button>Set up</button></div></div>`,
 			el("e", nil, selectors.Locator{Role: "button", Name: "Set up", Near: "Xero"}), "Set up"},
+		{"radiogroup beside its question, custom radios",
+			`<div><span id="q1">Q one?</span><div role="radiogroup" aria-labelledby="q1"><div role="radio" aria-checked="false" tabindex="0">Yes</div><div role="radio" aria-checked="false" tabindex="0" data-v="n1">No</div></div></div>
+			 <div><span id="q2">Q two?</span><div role="radiogroup" aria-labelledby="q2"><div role="radio" aria-checked="false" tabindex="0">Yes</div><div role="radio" aria-checked="false" tabindex="0">No</div></div></div>`,
+			el("e", nil, selectors.Locator{Role: "radio", Name: "No", Near: "Q one?"}), "No"},
+		{"table rows", `<table><tr><th scope="row">FreeAgent</th><td><button>Set up</button></td></tr><tr><th scope="row">Xero</th><td><button>Manage</button></td></tr></table>`,
+			el("e", nil, selectors.Locator{Role: "button", Name: "Manage", Near: "Xero"}), "Manage"},
+		{"table rows, the button is in another row", `<table><tr><th scope="row">FreeAgent</th><td><button>Set up</button></td></tr><tr><th scope="row">Xero</th><td><button>Manage</button></td></tr></table>`,
+			el("e", nil, selectors.Locator{Role: "button", Name: "Set up", Near: "Xero"}), ""},
+		{"an empty live region is not an alert", `<div role="alert"></div><div role="alert" style="padding:8px"> </div>`,
+			el("e", nil, selectors.Locator{Role: "alert"}), ""},
 		{"Enable in the dialog is not the Enable Xero switch",
 			`<button role="switch" aria-checked="false" aria-label="Enable Xero">x</button>
 			 <div role="dialog" aria-labelledby="h"><h2 id="h">Add a new app</h2><button>Enable</button></div>`,
@@ -169,9 +179,40 @@ func TestWaitsForRenderingAndTransitions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m, err := f.Find(ctx, el("out", nil, selectors.Locator{Text: "created Acme"}))
-	if err != nil {
+	if _, err := f.Find(ctx, el("out", nil, selectors.Locator{Text: "created Acme"})); err != nil {
 		t.Fatal(err)
 	}
-	_ = m
+}
+
+// A visually hidden native checkbox is ticked through its label, and a
+// widget that a framework redraws on every change is found again.
+func TestHiddenInputsAndRedrawnWidgets(t *testing.T) {
+	page := `<style>.vh{position:absolute;width:1px;height:1px;opacity:0;clip:rect(0 0 0 0);overflow:hidden}</style>
+	<label><input type="checkbox" class="vh" id="c"><span>I agree</span></label>
+	<div id="w"></div><script>
+	let on = false;
+	const draw = () => { document.getElementById("w").innerHTML =
+	  '<button role="switch" aria-label="Enable Xero" aria-checked="' + on + '">x</button>';
+	  document.querySelector("#w button").onclick = () => setTimeout(() => { on = !on; draw(); }, 100); };
+	draw();
+	</script>`
+	ctx := browsertest.Tab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(serve(t, page))); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	f := &locate.Finder{}
+	for _, e := range []*selectors.Element{
+		el("agree", nil, selectors.Locator{Role: "checkbox", Name: "I agree"}),
+		el("switch", nil, selectors.Locator{Role: "switch", Name: "Enable Xero"}),
+	} {
+		m, err := f.Find(ctx, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.SetChecked(ctx, true); err != nil {
+			t.Fatalf("%s: %v", e.Name, err)
+		}
+	}
 }
