@@ -126,10 +126,29 @@ func TestXeroToCodat(t *testing.T) {
 		{"two-step code and a 5-connection limit", "now", fakeportal.Options{XeroTwoStep: true, XeroConnectionLimit: 5}, true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		for _, variant := range variants {
+			t.Run(tt.name+"/"+variant, func(t *testing.T) {
+				tt.opts.Variant = variant
+				testXeroToCodat(t, tt.opts, tt.enable, tt.wantSwitch)
+			})
+		}
+	}
+}
+
+// variants are the replicas' renderings: the classic pages, and the same
+// contract drawn as a single-page app with a DOM of its own.
+var variants = []string{fakeportal.VariantClassic, fakeportal.VariantSPA}
+
+func testXeroToCodat(t *testing.T, opts fakeportal.Options, enable string, wantSwitch bool) {
+	tt := struct {
+		opts       fakeportal.Options
+		wantSwitch bool
+	}{opts, wantSwitch}
+	{
+		{
 			p := fakeportal.StartT(t, tt.opts)
 			cfg := testConfig(t, p)
-			cfg.Codat.Enable = tt.enable
+			cfg.Codat.Enable = enable
 			r := run(t, cfg, "xero")
 			if r.err != nil {
 				t.Fatalf("run: %v", r.err)
@@ -182,6 +201,6 @@ func TestXeroToCodat(t *testing.T) {
 				}
 			}
 			noLeak(t, cfg, r, r.sum.Secret.File, live[0], p.Creds.XeroPassword, p.Creds.CodatPassword, p.Creds.XeroTOTPSecret)
-		})
+		}
 	}
 }

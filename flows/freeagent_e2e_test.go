@@ -20,7 +20,23 @@ func TestFreeAgentToCodat(t *testing.T) {
 		{"enable later, practice API box pre-ticked", "later", fakeportal.Options{FreeAgentPracticePreTicked: true}, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		for _, variant := range variants {
+			t.Run(tt.name+"/"+variant, func(t *testing.T) {
+				tt.opts.Variant = variant
+				testFreeAgentToCodat(t, tt.opts, tt.enable, tt.wantSwitch)
+			})
+		}
+	}
+}
+
+func testFreeAgentToCodat(t *testing.T, opts fakeportal.Options, enable string, wantSwitch bool) {
+	tt := struct {
+		enable     string
+		opts       fakeportal.Options
+		wantSwitch bool
+	}{enable, opts, wantSwitch}
+	{
+		{
 			p := fakeportal.StartT(t, tt.opts)
 			cfg := testConfig(t, p)
 			cfg.Codat.Enable = tt.enable
@@ -56,6 +72,6 @@ func TestFreeAgentToCodat(t *testing.T) {
 				t.Errorf("the stored secret is not the one FreeAgent issued")
 			}
 			noLeak(t, cfg, r, r.sum.Secret.File, app.Secret, p.Creds.FreeAgentPassword, p.Creds.CodatPassword)
-		})
+		}
 	}
 }

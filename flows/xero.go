@@ -265,8 +265,12 @@ func (x *xero) generateSecret(ctx context.Context, s *Session) error {
 		return err
 	}
 	if m == nil {
-		if err := x.freeASlot(ctx, s); err != nil {
-			return err
+		// Two live secrets show two Remove buttons and no Generate button;
+		// anything else is a page still drawing, or one that changed.
+		if full, _, _ := f.Probe(ctx, s.El("xero.configuration.remove_secret_2")); full != nil {
+			if err := x.freeASlot(ctx, s); err != nil {
+				return err
+			}
 		}
 		if m, err = f.First(ctx, gen, another); err != nil {
 			return err

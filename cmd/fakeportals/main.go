@@ -71,6 +71,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		practiceTicked = fs.Bool("freeagent-practice-preticked", false, `"Enable Accountancy Practice API" starts ticked`)
 		seedXeroApp    listFlag
 		quiet          = fs.Bool("quiet", false, "no request log")
+		variant        = fs.String("variant", "", `rendering: "classic" (default, server HTML) or "spa" (drawn by JavaScript, a DOM of its own)`)
 	)
 	fs.Var(&fail500, "fail500-once", "URL `PATH` whose first request gets HTTP 500 (repeatable)")
 	fs.Var(&expire, "expire-session-on", "URL `PATH` whose first request expires the session (repeatable)")
@@ -111,6 +112,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		FreeAgentPracticePreTicked: *practiceTicked,
 		Host:                       *host,
 		Ports:                      portList,
+		Variant:                    *variant,
 	}
 	if !*quiet {
 		logger := log.New(stderr, "", log.Ltime|log.Lmicroseconds)

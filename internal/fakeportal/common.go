@@ -76,6 +76,10 @@ type page struct {
 // render writes a full page: body template name with data d inside the
 // portal's shell.
 func (p *Portals) render(w http.ResponseWriter, status int, portal, title, name string, d any) {
+	if p.opts.Variant == VariantSPA {
+		p.spaRender(w, status, portal, title, name, d)
+		return
+	}
 	var body bytes.Buffer
 	if err := p.tmpl.ExecuteTemplate(&body, name, d); err != nil {
 		http.Error(w, "template "+name+": "+err.Error(), http.StatusInternalServerError)

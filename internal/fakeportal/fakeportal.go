@@ -48,6 +48,10 @@ type Options struct {
 	// developer, Codat portal, Codat login, FreeAgent, foreign. Missing or 0
 	// entries pick a free port.
 	Ports []int
+
+	// Variant is the rendering: "" or "classic" server HTML; "spa" the same
+	// pages drawn by JavaScript with a DOM of their own (spa.go).
+	Variant string
 }
 
 // Faults are the fault modes. They can be changed at run time (SetFaults).
@@ -207,6 +211,10 @@ func Start(opts Options) (*Portals, error) {
 	if opts.Host == "" {
 		opts.Host = "127.0.0.1"
 	}
+	var err error
+	if opts.Variant, err = spaVariant(opts.Variant); err != nil {
+		return nil, err
+	}
 	p := &Portals{opts: opts, fired: map[string]bool{}}
 	p.faults = copyFaults(opts.Faults)
 	p.Creds = Creds{
@@ -266,6 +274,11 @@ func Start(opts Options) (*Portals, error) {
 		srvCodatLogin: p.codatLoginMux(),
 		srvFreeAgent:  p.freeAgentMux(),
 		srvForeign:    p.foreignMux(),
+	}
+	if opts.Variant == VariantSPA {
+		for i, s := range p.servers {
+			handlers[i] = p.spaHandler(s, handlers[i])
+		}
 	}
 	for i, s := range p.servers {
 		s.srv = &http.Server{Handler: p.wrap(s, handlers[i]), ReadHeaderTimeout: 10 * time.Second}

@@ -68,10 +68,10 @@ const jsPick = `function(near, nearIsPattern, needText, ...cands) {
   // controls (a heading, a cell): "FreeAgent" in the next row. The texts of
   // buttons, radios, checkboxes and their labels do not count.
   const control = 'button,input,select,textarea,label,[role=button],[role=radio],[role=checkbox],[role=switch],[role=option],[role=tab],[role=menuitem]';
-  const namedPart = (part) => {
+  const namedPart = (part, c) => {
     const w = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
     for (let n = w.nextNode(); n; n = w.nextNode()) {
-      if (!n.nodeValue.trim() || !n.parentElement || n.parentElement.closest(control)) continue;
+      if (!n.nodeValue.trim() || !n.parentElement || n.parentElement.closest(control) || c.contains(n)) continue;
       const st = getComputedStyle(n.parentElement);
       if (st.display === "none" || st.visibility === "hidden") continue;
       return true;
@@ -82,7 +82,7 @@ const jsPick = `function(near, nearIsPattern, needText, ...cands) {
     let part = c;
     while (part.parentElement && part.parentElement !== box) part = part.parentElement;
     if (part === c || part.contains(a)) return false;
-    return namedPart(part);
+    return namedPart(part, c);
   };
   const out = new Set();
   for (const a of anchors) {
