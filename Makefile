@@ -51,7 +51,7 @@ demo: build browser ## run both providers against the local portal replicas
 	bin/bot --config out/demo-config.yaml --out out run freeagent || status=$$?; \
 	echo; \
 	echo "summaries:   out/summary-xero.json out/summary-freeagent.json"; \
-	echo "screenshots: out/ (each step's file is named in the summaries)"; \
+	echo "screenshots: out/screenshots/xero/ out/screenshots/freeagent/ (secrets covered, the field of each step framed)"; \
 	exit $$status
 
 lint: ## gofmt and go vet

@@ -23,6 +23,7 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 		{name: "xero unchanged", provider: "xero"},
 		{name: "xero with an app", provider: "xero", seed: true},
 		{name: "freeagent unchanged", provider: "freeagent"},
+		{name: "xero with an app, single-page rendering", provider: "xero", seed: true, opts: fakeportal.Options{Variant: fakeportal.VariantSPA}},
 		{name: "xero renamed", provider: "xero", wantExit: 4,
 			opts:    fakeportal.Options{Faults: fakeportal.Faults{Rename: map[string]string{"Company or application URL": "Website", "Accounting integrations": "Integrations"}}},
 			wantBad: []string{"xero.new_app.company_url", "codat.integrations.heading"}},

@@ -25,6 +25,12 @@ func TestFaults(t *testing.T) {
 	}{
 		{name: "slow pages", provider: "xero", opts: fakeportal.Options{Faults: fakeportal.Faults{Delay: 80 * time.Millisecond}}},
 		{name: "layout shift", provider: "freeagent", opts: fakeportal.Options{Faults: fakeportal.Faults{LayoutShift: true}}},
+		{name: "Codat asks for a two-step code", provider: "freeagent", opts: fakeportal.Options{CodatTwoStep: true}},
+		{name: "Codat two-step without a TOTP secret", provider: "freeagent", wantExit: 3, wantMsg: "BOT_CODAT_TOTP_SECRET",
+			opts:   fakeportal.Options{CodatTwoStep: true},
+			config: func(c *config.Config) { c.Codat.TOTPSecret = secret.Secret{} }},
+		{name: "slow single-page rendering", provider: "xero",
+			opts: fakeportal.Options{Variant: fakeportal.VariantSPA, Faults: fakeportal.Faults{Delay: 60 * time.Millisecond, LayoutShift: true}}},
 		{name: "HTTP 500 once on My Apps", provider: "xero",
 			opts: fakeportal.Options{Faults: fakeportal.Faults{Fail500Once: []string{"/app/manage"}}}},
 		{name: "session expires mid-flow", provider: "xero",

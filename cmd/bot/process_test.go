@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -205,6 +206,58 @@ func TestSignalStopsCleanly(t *testing.T) {
 			}
 			if err := p.Records().Delivered("xero", true); err != nil {
 				t.Error(err)
+			}
+		})
+	}
+}
+
+// The binary, at debug level, prints no secret and writes none anywhere but
+// the one secret file; the summary on stdout is JSON naming that file.
+func TestBinaryLeaksNothing(t *testing.T) {
+	for _, provider := range flows.Providers {
+		t.Run(provider, func(t *testing.T) {
+			p, cfg, out := setup(t, fakeportal.Options{XeroTwoStep: true})
+			cmd := command(cfg, out, provider)
+			cmd.Args = append(cmd.Args[:1], append([]string{"--log-level", "debug", "--log-format", "json"}, cmd.Args[1:]...)...)
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("run: %v\n%s", err, stderr.String())
+			}
+			var sum struct {
+				Secret struct{ File string }
+			}
+			if err := json.Unmarshal([]byte(stdout.String()), &sum); err != nil || sum.Secret.File == "" {
+				t.Fatalf("stdout is not the summary (%v): %s", err, stdout.String())
+			}
+			rec := p.Records()
+			values := []string{p.Creds.XeroPassword, p.Creds.XeroTOTPSecret, p.Creds.CodatPassword, p.Creds.FreeAgentPassword}
+			for _, a := range rec.XeroApps {
+				for _, s := range a.Secrets {
+					values = append(values, s.Value)
+				}
+			}
+			for _, a := range rec.FreeAgentApps {
+				values = append(values, a.Secret)
+			}
+			secretFile, _ := filepath.Abs(filepath.Join(filepath.Dir(cfg), sum.Secret.File))
+			if filepath.IsAbs(sum.Secret.File) {
+				secretFile = sum.Secret.File
+			}
+			for _, v := range values {
+				if strings.Contains(stdout.String()+stderr.String(), v) {
+					t.Errorf("a secret value was printed")
+				}
+				_ = filepath.Walk(out, func(path string, info os.FileInfo, err error) error {
+					if err != nil || info.IsDir() || path == secretFile {
+						return err
+					}
+					b, _ := os.ReadFile(path)
+					if strings.Contains(string(b), v) {
+						t.Errorf("a secret value is in %s", path)
+					}
+					return nil
+				})
 			}
 		})
 	}

@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -152,24 +151,5 @@ func run(args []string, stdout, stderr io.Writer) error {
 }
 
 // q quotes a YAML scalar (a JSON string is a valid YAML double-quoted one).
-func q(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
-}
-
 // ConfigYAML is the bot configuration for the replicas p.
-func ConfigYAML(p *fakeportal.Portals) string {
-	c := p.Creds
-	var b strings.Builder
-	b.WriteString("# Bot configuration for the local replicas (cmd/fakeportals). Holds demo passwords.\n")
-	fmt.Fprintf(&b, "xero:\n  login_url: %s\n  developer_url: %s\n  email: %s\n  password: %s\n  totp_secret: %s\n",
-		q(p.XeroLoginURL), q(p.XeroDeveloperURL), q(c.XeroEmail), q(c.XeroPassword), q(c.XeroTOTPSecret))
-	fmt.Fprintf(&b, "freeagent:\n  url: %s\n  email: %s\n  password: %s\n",
-		q(p.FreeAgentURL), q(c.FreeAgentEmail), q(c.FreeAgentPassword))
-	fmt.Fprintf(&b, "codat:\n  url: %s\n  login_url: %s\n  email: %s\n  password: %s\n  totp_secret: %s\n  enable: now\n",
-		q(p.CodatURL), q(p.CodatLoginURL), q(c.CodatEmail), q(c.CodatPassword), q(c.CodatTOTPSecret))
-	fmt.Fprintf(&b, "app:\n  name: %s\n  company_url: %s\n  privacy_url: %s\n  terms_url: %s\n  description: %s\n",
-		q("Acme Books Demo"), q("https://example.com"), q("https://example.com/privacy"), q("https://example.com/terms"),
-		q("Demo app created by portalbot"))
-	return b.String()
-}
+func ConfigYAML(p *fakeportal.Portals) string { return p.BotConfigYAML() }

@@ -191,6 +191,7 @@ func TestWaitsForRenderingAndTransitions(t *testing.T) {
 // widget that a framework redraws on every change is found again.
 func TestHiddenInputsAndRedrawnWidgets(t *testing.T) {
 	page := `<style>.vh{position:absolute;width:1px;height:1px;opacity:0;clip:rect(0 0 0 0);overflow:hidden}</style>
+	<label><input type="radio" name="t"><b>Web app</b> <small>for apps on the web</small></label>
 	<label><input type="checkbox" class="vh" id="c"><span>I agree</span></label>
 	<div id="w"></div><script>
 	let on = false;
@@ -208,6 +209,7 @@ func TestHiddenInputsAndRedrawnWidgets(t *testing.T) {
 	f := &locate.Finder{}
 	for _, e := range []*selectors.Element{
 		el("agree", nil, selectors.Locator{Role: "checkbox", Name: "I agree"}),
+		el("web app by its words", nil, selectors.Locator{Role: "radio", Name: "Web app"}, selectors.Locator{Text: "Web app"}),
 		el("switch", nil, selectors.Locator{Role: "switch", Name: "Enable Xero"}),
 	} {
 		m, err := f.Find(ctx, e)
