@@ -98,7 +98,7 @@ func (c codat) fillClientID(ctx context.Context, s *Session) error {
 	if err != nil {
 		return err
 	}
-	return s.Fill(ctx, "codat.settings.client_id", id)
+	return c.fillOnCodat(ctx, s, "codat.settings.client_id", id)
 }
 
 func (c codat) fillClientSecret(ctx context.Context, s *Session) error {
@@ -106,7 +106,25 @@ func (c codat) fillClientSecret(ctx context.Context, s *Session) error {
 	if err != nil {
 		return err
 	}
-	return s.Fill(ctx, "codat.settings.client_secret", v)
+	return c.fillOnCodat(ctx, s, "codat.settings.client_secret", v)
+}
+
+// fillOnCodat types a key only into a page on the configured Codat portal's
+// origin: a page that moved elsewhere gets nothing.
+func (c codat) fillOnCodat(ctx context.Context, s *Session, element, value string) error {
+	m, err := s.Find(ctx, element)
+	if err != nil {
+		return err
+	}
+	u, err := s.Location(ctx)
+	if err != nil {
+		return err
+	}
+	if got, want := u.Scheme+"://"+u.Host, origin(s.Env.Config.Codat.URL); got != want {
+		return &fail.Error{Kind: fail.Unsafe, Portal: "codat",
+			Err: fmt.Errorf("the Codat settings form is on %s, not on %s: typed nothing", u.Host, want)}
+	}
+	return m.Fill(ctx, value)
 }
 
 // save clicks Save and waits for the confirmation, or reports the error the
