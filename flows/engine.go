@@ -142,6 +142,9 @@ func (s *Session) Tab(name string) (context.Context, error) {
 // finder returns a locator bound to this session's variables and, while
 // signing in, to the origins the portal may show.
 func (s *Session) finder(guard func(context.Context) error) *locate.Finder {
+	if guard == nil && s.Env.Mode == ModeRun {
+		guard = s.signedOut
+	}
 	return &locate.Finder{Vars: s.Vars, Guard: guard}
 }
 

@@ -40,6 +40,20 @@ func TestFaults(t *testing.T) {
 					t.Errorf("Codat sign-ins = %d, want 2 (signed in again after the expiry)", rec.SignIns["codat"])
 				}
 			}},
+		{name: "session expires on the create-app post", provider: "xero",
+			opts: fakeportal.Options{Faults: fakeportal.Faults{ExpireSessionOn: []string{"/app/manage/app"}}},
+			check: func(t *testing.T, rec fakeportal.Records, r result) {
+				if err := rec.Delivered("xero", true); err != nil {
+					t.Error(err)
+				}
+			}},
+		{name: "session expires on Codat's save", provider: "freeagent",
+			opts: fakeportal.Options{Faults: fakeportal.Faults{ExpireSessionOn: []string{"/api/integrations/fbrh/settings"}}},
+			check: func(t *testing.T, rec fakeportal.Records, r result) {
+				if err := rec.Delivered("freeagent", true); err != nil {
+					t.Error(err)
+				}
+			}},
 		{name: "wrong password", provider: "xero", wantExit: 3, wantMsg: "xero refused the sign-in",
 			config: func(c *config.Config) { c.Xero.Password = secret.New("not-the-password") },
 			check: func(t *testing.T, rec fakeportal.Records, r result) {

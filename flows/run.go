@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"portalbot/internal/fail"
 	"portalbot/internal/report"
@@ -59,6 +60,17 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 		s.codatHeldAtStart = s.codatHolds()
 	}
 	err = s.run(ctx, steps)
+	// A session that expires in the middle of a step (a form posted, then
+	// the sign-in page) is not a changed portal: every step can resume from
+	// the state, so the run starts over once, signing in again.
+	for restarts := 0; err != nil && env.Mode == ModeRun && restarts < MaxRestarts && s.signedOutDuring(err); restarts++ {
+		s.progress("the portal signed us out during %s: starting over from the saved state", s.lastStep)
+		steps, _ = Steps(provider)
+		s.tab = s.tabs["main"]
+		s.resume()
+		s.codatHeldAtStart = s.codatHolds()
+		err = s.run(ctx, steps)
+	}
 	if err == nil && env.Mode == ModeCheck {
 		err = checkOutcome(s)
 	}
@@ -168,5 +180,53 @@ func (x *xero) readConnectionLimit(ctx context.Context, s *Session) error {
 		return err
 	}
 	s.Summary.Limits.Connections = strings.TrimSpace(v)
+	return nil
+}
+
+// MaxRestarts is how many times a run starts over after a session expired
+// in the middle of a step.
+var MaxRestarts = 1
+
+// onSignInPage says the current tab shows one of the portals' sign-in forms.
+func (s *Session) onSignInPage() bool {
+	ctx, cancel := context.WithTimeout(s.tab, 3*time.Second)
+	defer cancel()
+	f := s.finder(nil)
+	for _, name := range []string{"xero.signin.email", "xero.signin.password", "codat.signin_identifier.email",
+		"codat.signin_password.password", "freeagent.signin.email"} {
+		if m, _, _ := f.Probe(ctx, s.El(name)); m != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// errSignedOut is what a wait returns when the portal shows its sign-in page
+// instead of the page the step expects.
+var errSignedOut = errors.New("the portal signed us out")
+
+// signedOutDuring says err is the portal ending the session mid-step; a
+// refused sign-in, a captcha or an unsafe page never qualify.
+func (s *Session) signedOutDuring(err error) bool {
+	if errors.Is(err, errSignedOut) {
+		return true
+	}
+	k := fail.KindOf(err)
+	return (k == fail.Mismatch || k == fail.Unavailable) && s.onSignInPage()
+}
+
+// signedOut is the guard of every wait outside sign-in: the tab on a
+// sign-in page (the identity host, or a sign-in path) ends the wait at once.
+func (s *Session) signedOut(ctx context.Context) error {
+	u, err := s.Location(ctx)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil
+	}
+	o := u.Scheme + "://" + u.Host
+	c := s.Env.Config
+	if o == origin(c.Xero.LoginURL) || o == origin(c.Codat.LoginURL) ||
+		(o == origin(c.FreeAgent.URL) && strings.HasPrefix(u.Path, "/users/sign_in")) {
+		return &fail.Error{Kind: fail.Unavailable, Portal: s.portal, Err: fmt.Errorf("%w (session expired?) while on %s", errSignedOut, redactURL(u.String()))}
+	}
 	return nil
 }

@@ -163,10 +163,13 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 		if i < len(si.screens)-1 {
 			continue
 		}
-		outcome := []string{ready, si.errorEl, si.captcha}
+		// In this order: a page that mentions a captcha in passing (a
+		// "protected by reCAPTCHA" footer) is still the page it is.
+		outcome := []string{ready}
 		if si.code != "" {
 			outcome = append(outcome, si.code)
 		}
+		outcome = append(outcome, si.errorEl, si.captcha)
 		m, err = s.waitOutcome(ctx, f, stale, outcome...)
 		if err != nil {
 			return err

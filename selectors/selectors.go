@@ -127,8 +127,11 @@ func (l Locator) validate() error {
 		return fmt.Errorf("locator %s: give exactly one of role/name, label, text, pattern, beside, css", l)
 	}
 	if l.Pattern != "" {
-		if _, err := regexp.Compile(l.Pattern); err != nil {
-			return fmt.Errorf("locator %s: %w", l, err)
+		// The page runs the pattern as a JavaScript RegExp; "(?i)" at the
+		// start is the one Go flag it understands (as the "i" flag).
+		p := strings.TrimPrefix(l.Pattern, "(?i)")
+		if _, err := regexp.Compile(p); err != nil || strings.Contains(p, "(?") && !strings.Contains(p, "(?:") {
+			return fmt.Errorf("locator %s: a pattern must be a regular expression that Go and JavaScript both read (only a leading (?i) flag)", l)
 		}
 	}
 	if l.CSS != "" && strings.ContainsAny(l.CSS, "#") {

@@ -5,7 +5,8 @@ package locate
 
 // jsNorm normalises a visible text or accessible name for an exact match:
 // white space folded, a trailing required marker or colon dropped.
-const jsNorm = `const norm = (s) => (s || "").replace(/\s+/g, " ").trim().replace(/\s*(\*|\(required\))$/i, "").replace(/:$/, "").trim();`
+const jsNorm = `const norm = (s) => (s || "").replace(/\s+/g, " ").trim().replace(/\s*(\*|\(required\))$/i, "").replace(/:$/, "").trim();
+  const rx = (p) => p.startsWith("(?i)") ? new RegExp(p.slice(4), "i") : new RegExp(p);`
 
 // jsByText returns the innermost visible elements whose text is exactly
 // args[0] (mode "text"), matches the regexp args[0] (mode "pattern"), or the
@@ -13,7 +14,7 @@ const jsNorm = `const norm = (s) => (s || "").replace(/\s+/g, " ").trim().replac
 const jsByText = `function(mode, want) {
   ` + jsNorm + `
   const root = (this.nodeType === 9 ? this.body : this) || this;
-  const re = mode === "pattern" ? new RegExp(want) : null;
+  const re = mode === "pattern" ? rx(want) : null;
   const match = (el) => {
     const t = norm(el.innerText !== undefined ? el.innerText : el.textContent);
     return re ? re.test(t) : t === norm(want);
@@ -57,7 +58,7 @@ const jsPick = `function(near, nearIsPattern, needText, ...cands) {
   let idx = cands.map((c, i) => i).filter(i => seen(cands[i]) && (!needText || norm(cands[i].innerText) !== ""));
   if (!near) return idx;
   const root = this.nodeType === 9 ? this.body : this;
-  const re = nearIsPattern ? new RegExp(near) : null;
+  const re = nearIsPattern ? rx(near) : null;
   const all = [...root.querySelectorAll("*")].filter(el => !["SCRIPT","STYLE","TEMPLATE"].includes(el.tagName));
   let anchors = all.filter(el => { const t = norm(el.innerText); return re ? re.test(t) : t === norm(near); });
   anchors = anchors.filter(el => !anchors.some(o => o !== el && el.contains(o)) && seen(el));
