@@ -216,7 +216,7 @@ func (s *Session) run(ctx context.Context, steps []Step) error {
 		if st.Done != nil && st.Done(s) {
 			rec.Status = "done-before"
 			s.Summary.Steps = append(s.Summary.Steps, rec)
-			s.progress("[%2d] %s: done before", s.steps, st.Name)
+			s.progress("[%2d/%d] %s: done before", s.steps, s.total, st.Name)
 			continue
 		}
 		if s.Env.Mode == ModeCheck && st.Writes {
@@ -225,7 +225,7 @@ func (s *Session) run(ctx context.Context, steps []Step) error {
 			s.progress("skip %s (writes; check mode)", st.Name)
 			continue
 		}
-		s.progress("[%2d] %s: %s", s.steps, st.Name, st.Guide)
+		s.progress("[%2d/%d] %s: %s", s.steps, s.total, st.Name, st.Guide)
 		sctx, cancel := context.WithTimeout(s.tab, s.Env.Config.Browser.StepTimeout)
 		stop := context.AfterFunc(ctx, cancel) // the run's own end stops the step too
 		err := st.Do(sctx, s)

@@ -99,7 +99,7 @@ func TestKillAtEveryStep(t *testing.T) {
 				p, cfg, out := setup(t, fakeportal.Options{})
 				first := command(cfg, out, provider)
 				// Step k+1 starting means step k is done and its state saved.
-				reached, log := startUntil(t, first, fmt.Sprintf("[%2d] ", k+1))
+				reached, log := startUntil(t, first, fmt.Sprintf("[%2d/", k+1))
 				if reached {
 					_ = first.Process.Kill()
 				}
@@ -170,7 +170,7 @@ func TestSignalStopsCleanly(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			p, cfg, out := setup(t, fakeportal.Options{})
 			cmd := command(cfg, out, "xero")
-			reached, log := startUntil(t, cmd, "[ 6] ")
+			reached, log := startUntil(t, cmd, "[ 6/")
 			if !reached {
 				_ = cmd.Wait()
 				t.Fatalf("the run ended early:\n%s", log)
