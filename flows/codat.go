@@ -46,6 +46,7 @@ func codatSignIn(s *Session) *signIn {
 		},
 		code: "codat.signin_code.code", codeSubmit: "codat.signin_code.continue", codeErr: "codat.signin_code.error",
 		totp: c.TOTPSecret, totpKey: "codat.totp_secret",
+		email: c.Email, password: c.Password, passKey: "codat.password",
 		errorEl: "codat.signin_password.error", captcha: "codat.signin_identifier.captcha",
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"portalbot/internal/fail"
 	"portalbot/internal/fakeportal"
 	"portalbot/internal/secret"
+	"portalbot/internal/state"
 )
 
 // Each fault the replicas can inject, and what the bot does about it.
@@ -59,6 +60,18 @@ func TestFaults(t *testing.T) {
 			check: func(t *testing.T, rec fakeportal.Records, r result) {
 				if rec.FailedSignIns["xero"] != 1 {
 					t.Errorf("refused sign-ins = %d, want exactly 1: the bot must never retry", rec.FailedSignIns["xero"])
+				}
+			}},
+		{name: "a refused password is not tried again by the next run", provider: "xero", wantExit: 3, wantMsg: "not trying them again",
+			config: func(c *config.Config) {
+				c.Xero.Password = secret.New("not-the-password")
+				if err := state.RecordRefused(c.Out, "xero", c.Xero.Email, "not-the-password", time.Now()); err != nil {
+					panic(err)
+				}
+			},
+			check: func(t *testing.T, rec fakeportal.Records, r result) {
+				if rec.FailedSignIns["xero"] != 0 {
+					t.Errorf("the portal saw %d refused sign-ins, want 0", rec.FailedSignIns["xero"])
 				}
 			}},
 		{name: "wrong Codat password", provider: "freeagent", wantExit: 3, wantMsg: "codat refused the sign-in",

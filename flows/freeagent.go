@@ -37,6 +37,7 @@ func freeagentSignIn(s *Session) *signIn {
 			{element: "freeagent.signin.email", value: func() string { return c.Email }},
 			{element: "freeagent.signin.password", value: c.Password.Reveal, secret: true},
 		}, submit: "freeagent.signin.submit"}},
+		email: c.Email, password: c.Password, passKey: "freeagent.password",
 		errorEl: "freeagent.signin.error", captcha: "freeagent.signin.captcha",
 	}
 }

@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"github.com/pquerna/otp/totp"
+	"go.uber.org/zap"
 
 	"portalbot/internal/fail"
 	"portalbot/internal/locate"
 	"portalbot/internal/secret"
+	"portalbot/internal/state"
 )
 
 // screen is one screen of a sign-in: fields typed, then a button.
@@ -41,6 +43,9 @@ type signIn struct {
 	totpKey    string // the setting to name when a code is asked and none is set
 	errorEl    string // the alert of a refused password
 	captcha    string
+	email      string
+	password   secret.Secret
+	passKey    string // the setting to name when the password was refused
 }
 
 func origin(raw string) string {
@@ -131,6 +136,12 @@ func (s *Session) arrive(ctx context.Context, si *signIn, ready string) (*locate
 // tried again.
 func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 	f := s.finder(s.guard(si))
+	if at, err := state.WasRefused(s.outDir(), si.portal, si.email, si.password.Reveal()); err == nil && !at.IsZero() {
+		return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
+			Hint: fmt.Sprintf("set the right %s (or delete %s to try the same one again)", envName(si.passKey), state.RefusedPath(s.outDir(), si.portal)),
+			Err: fmt.Errorf("%s refused this email and password on %s; not trying them again (Xero locks an account after 6 refused sign-ins)",
+				si.portal, at.Format(time.RFC3339))}
+	}
 	for i := 0; i < len(si.screens); i++ {
 		sc := si.screens[i]
 		m, err := f.First(ctx, s.El(sc.fields[0].element), s.El(si.captcha))
@@ -177,15 +188,21 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 		switch m.Element.Name {
 		case si.errorEl:
 			msg, _ := m.Value(ctx)
+			if err := state.RecordRefused(s.outDir(), si.portal, si.email, si.password.Reveal(), s.Env.Now()); err != nil {
+				s.Env.Log.Warn("could not record the refused sign-in", zap.Error(err))
+			}
 			return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
 				Hint: "check the email and password; the bot does not try again, so the account is not locked",
 				Err:  fmt.Errorf("%s refused the sign-in: %q", si.portal, s.Scrub(msg))}
 		case si.captcha:
 			return s.captcha(si)
 		case si.code:
-			return s.twoStep(ctx, f, si, ready)
+			if err := s.twoStep(ctx, f, si, ready); err != nil {
+				return err
+			}
 		}
 	}
+	state.ClearRefused(s.outDir(), si.portal)
 	return nil
 }
 

@@ -46,6 +46,7 @@ func xeroSignIn(s *Session) *signIn {
 		},
 		code: "xero.two_step.code", codeSubmit: "xero.two_step.submit", codeErr: "xero.two_step.error",
 		totp: c.TOTPSecret, totpKey: "xero.totp_secret",
+		email: c.Email, password: c.Password, passKey: "xero.password",
 		errorEl: "xero.signin.error", captcha: "xero.signin.captcha",
 	}
 }
@@ -165,14 +166,22 @@ func (x *xero) createApp(ctx context.Context, s *Session) error {
 
 var xeroAppPath = regexp.MustCompile(`/app/manage/app/([^/?#]+)`)
 
+// readAppID takes the app's id from the address of App details, waiting for
+// it: a single-page portal may draw the page before it updates the address.
 func (x *xero) readAppID(ctx context.Context, s *Session) error {
-	u, err := s.Location(ctx)
+	var id []string
+	at := ""
+	err := locate.Until(ctx, "the App details address", func(ctx context.Context) (bool, error) {
+		u, err := s.Location(ctx)
+		if err != nil {
+			return false, err
+		}
+		at = u.Path
+		id = xeroAppPath.FindStringSubmatch(u.Path)
+		return id != nil, nil
+	})
 	if err != nil {
-		return err
-	}
-	id := xeroAppPath.FindStringSubmatch(u.Path)
-	if id == nil {
-		return &fail.Error{Kind: fail.Mismatch, Page: "xero.app_details", Err: fmt.Errorf("App details is at %s, expected /app/manage/app/{id}", u.Path)}
+		return &fail.Error{Kind: fail.Mismatch, Page: "xero.app_details", Err: fmt.Errorf("App details is at %s, expected /app/manage/app/{id}", at)}
 	}
 	s.AppID = id[1]
 	s.Vars["id"] = id[1]
