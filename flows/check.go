@@ -14,6 +14,7 @@ import (
 	"portalbot/internal/fail"
 	"portalbot/internal/locate"
 	"portalbot/internal/report"
+	"portalbot/selectors"
 )
 
 // A regression check walks the portals like a run, without writing: it
@@ -144,7 +145,34 @@ func (x *xero) checkApp(ctx context.Context, s *Session) error {
 	if err := s.Click(ctx, "xero.app_details.configuration"); err != nil {
 		return err
 	}
-	return s.checkPage(ctx, "xero.configuration")
+	if err := s.checkPage(ctx, "xero.configuration"); err != nil {
+		return err
+	}
+	// One of the two generate buttons shows, unless two secrets are live.
+	return s.checkOneOf(ctx, "xero.configuration", "xero.configuration.generate_secret",
+		"xero.configuration.generate_another", "xero.configuration.remove_secret_2")
+}
+
+// checkOneOf records the first of elements that shows, or the first element
+// as missing when none does: alternatives that depend on the portal's state.
+func (s *Session) checkOneOf(ctx context.Context, page string, elements ...string) error {
+	els := make([]*selectors.Element, len(elements))
+	for i, n := range elements {
+		els[i] = s.El(n)
+	}
+	wctx, cancel := context.WithTimeout(ctx, CheckWait)
+	defer cancel()
+	m, err := s.finder(nil).First(wctx, els...)
+	var nf *locate.NotFoundError
+	switch {
+	case err == nil:
+		s.recordCheck(page, m.Element.Name, m, nil)
+	case errors.As(err, &nf):
+		s.recordCheck(page, elements[0], nil, nf)
+	default:
+		return err
+	}
+	return nil
 }
 
 func (fa *freeagent) checkNewApp(ctx context.Context, s *Session) error {
@@ -172,17 +200,7 @@ func (c codat) checkIntegrations(ctx context.Context, s *Session) error {
 	if err := s.checkPage(ctx, "codat.integrations"); err != nil {
 		return err
 	}
-	m, err := s.finder(nil).First(ctx, s.El("codat.integrations.set_up"), s.El("codat.integrations.manage"))
-	if err != nil {
-		var nf *locate.NotFoundError
-		if errors.As(err, &nf) {
-			s.recordCheck("codat.integrations", "codat.integrations.set_up", nil, nf)
-			return nil
-		}
-		return err
-	}
-	s.recordCheck("codat.integrations", m.Element.Name, m, nil)
-	return nil
+	return s.checkOneOf(ctx, "codat.integrations", "codat.integrations.set_up", "codat.integrations.manage")
 }
 
 func (c codat) checkSettings(ctx context.Context, s *Session) error {
