@@ -274,6 +274,11 @@ func (s *Session) progress(format string, args ...any) {
 // classify turns a step's error into the outcome a scheduler acts on, with
 // the portal, page and element a person needs to look at.
 func (s *Session) classify(ctx context.Context, st Step, err error) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return &fail.Error{Kind: fail.Other, Portal: s.portal,
+			Hint: "the state is saved: run again to continue",
+			Err:  fmt.Errorf("%s: stopped (interrupted)", st.Name)}
+	}
 	var fe *fail.Error
 	if errors.As(err, &fe) {
 		if fe.Portal == "" {

@@ -190,8 +190,8 @@ func TestSignalStopsCleanly(t *testing.T) {
 				t.Fatal("the bot did not stop within 30s of the signal")
 			}
 			var ee *exec.ExitError
-			if !errors.As(err, &ee) || ee.ExitCode() == 0 {
-				t.Errorf("exit = %v, want a non-zero exit code", err)
+			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+				t.Errorf("exit = %v, want exit code 1 (interrupted)", err)
 			}
 			for _, k := range kids {
 				if alive(k) {
