@@ -29,12 +29,17 @@ const jsCoverValues = `function(values) {
     document.documentElement.appendChild(d);
   };
   const holds = (s) => s && values.some(v => s.includes(v));
-  for (const el of document.querySelectorAll("input,textarea")) {
-    if (el.type === "password" || holds(el.value)) draw(el, "background:#222");
-  }
-  const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    if (holds(n.nodeValue) && n.parentElement) draw(n.parentElement, "background:#222");
+  // Open shadow roots too: a page may be built of web components.
+  const roots = [document];
+  for (let i = 0; i < roots.length; i++) for (const el of roots[i].querySelectorAll("*")) if (el.shadowRoot) roots.push(el.shadowRoot);
+  for (const root of roots) {
+    for (const el of root.querySelectorAll("input,textarea")) {
+      if (el.type === "password" || holds(el.value)) draw(el, "background:#222");
+    }
+    const walker = document.createTreeWalker(root === document ? (document.body || document.documentElement) : root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (holds(n.nodeValue) && n.parentElement) draw(n.parentElement, "background:#222");
+    }
   }
 }`
 

@@ -6,7 +6,12 @@ package locate
 // jsNorm normalises a visible text or accessible name for an exact match:
 // white space folded, a trailing required marker or colon dropped.
 const jsNorm = `const norm = (s) => (s || "").replace(/\s+/g, " ").trim().replace(/\s*(\*|\(required\))$/i, "").replace(/:$/, "").trim();
-  const rx = (p) => p.startsWith("(?i)") ? new RegExp(p.slice(4), "i") : new RegExp(p);`
+  const rx = (p) => p.startsWith("(?i)") ? new RegExp(p.slice(4), "i") : new RegExp(p);
+  // The page may be built of web components: look inside open shadow roots.
+  const deepAll = (root) => { const out = []; const walk = (n) => { for (const el of n.querySelectorAll("*")) { out.push(el); if (el.shadowRoot) walk(el.shadowRoot); } }; walk(root); if (root.shadowRoot) walk(root.shadowRoot); return out; };
+  const up = (n) => n.parentElement || (n.parentNode && n.parentNode.host) || null;
+  const within = (a, b) => { for (let n = b; n; n = up(n)) if (n === a) return true; return false; };
+  const closestDeep = (el, sel) => { for (let n = el; n; n = up(n)) if (n.matches && n.matches(sel)) return n; return null; };`
 
 // jsByText returns the innermost visible elements whose text is exactly
 // args[0] (mode "text"), matches the regexp args[0] (mode "pattern"), or the
@@ -19,9 +24,9 @@ const jsByText = `function(mode, want) {
     const t = norm(el.innerText !== undefined ? el.innerText : el.textContent);
     return re ? re.test(t) : t === norm(want);
   };
-  const all = [root, ...root.querySelectorAll("*")].filter(el => !["SCRIPT","STYLE","TEMPLATE","HEAD"].includes(el.tagName));
+  const all = [root, ...deepAll(root)].filter(el => !["SCRIPT","STYLE","TEMPLATE","HEAD"].includes(el.tagName));
   let hits = all.filter(match);
-  hits = hits.filter(el => !hits.some(o => o !== el && el.contains(o)));
+  hits = hits.filter(el => !hits.some(o => o !== el && within(el, o)));
   if (mode !== "beside") return hits;
   const out = [];
   for (const lab of hits) {
@@ -38,7 +43,10 @@ const jsByText = `function(mode, want) {
 }`
 
 // jsByCSS returns the elements of the scope that match a CSS selector.
-const jsByCSS = `function(sel) { return Array.from(this.querySelectorAll(sel)); }`
+const jsByCSS = `function(sel) {
+  ` + jsNorm + `
+  return [this, ...deepAll(this)].filter(el => el.matches && el.matches(sel));
+}`
 
 // jsPick keeps the candidates (arguments after the first two) that a person
 // can see, narrows them to the nearest container around the visible text
@@ -49,7 +57,7 @@ const jsPick = `function(near, nearIsPattern, needText, ...cands) {
     if (!el || !el.isConnected) return false;
     const box = (e) => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
       return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none"; };
-    if (el.closest("[hidden],[inert],[aria-hidden=true]")) return false;
+    if (closestDeep(el, "[hidden],[inert],[aria-hidden=true]")) return false;
     if (box(el)) return true;
     // A styled checkbox or radio hides its input and shows its label.
     if (el.labels) for (const l of el.labels) if (box(l)) return true;
@@ -59,9 +67,9 @@ const jsPick = `function(near, nearIsPattern, needText, ...cands) {
   if (!near) return idx;
   const root = this.nodeType === 9 ? this.body : this;
   const re = nearIsPattern ? rx(near) : null;
-  const all = [...root.querySelectorAll("*")].filter(el => !["SCRIPT","STYLE","TEMPLATE"].includes(el.tagName));
+  const all = deepAll(root).filter(el => !["SCRIPT","STYLE","TEMPLATE"].includes(el.tagName));
   let anchors = all.filter(el => { const t = norm(el.innerText); return re ? re.test(t) : t === norm(near); });
-  anchors = anchors.filter(el => !anchors.some(o => o !== el && el.contains(o)) && seen(el));
+  anchors = anchors.filter(el => !anchors.some(o => o !== el && within(el, o)) && seen(el));
   // A match in the container is near the text unless it sits in a part of
   // the container that is a row of its own, with other text: the "Set up" of
   // the FreeAgent row is not near "Xero".
@@ -72,7 +80,7 @@ const jsPick = `function(near, nearIsPattern, needText, ...cands) {
   const namedPart = (part, c) => {
     const w = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
     for (let n = w.nextNode(); n; n = w.nextNode()) {
-      if (!n.nodeValue.trim() || !n.parentElement || n.parentElement.closest(control) || c.contains(n)) continue;
+      if (!n.nodeValue.trim() || !n.parentElement || closestDeep(n.parentElement, control) || within(c, n)) continue;
       const st = getComputedStyle(n.parentElement);
       if (st.display === "none" || st.visibility === "hidden") continue;
       return true;
@@ -81,14 +89,14 @@ const jsPick = `function(near, nearIsPattern, needText, ...cands) {
   };
   const inOwnRow = (box, a, c) => {
     let part = c;
-    while (part.parentElement && part.parentElement !== box) part = part.parentElement;
-    if (part === c || part.contains(a)) return false;
+    while (up(part) && up(part) !== box) part = up(part);
+    if (part === c || within(part, a)) return false;
     return namedPart(part, c);
   };
   const out = new Set();
   for (const a of anchors) {
-    for (let box = a; box && box !== root.parentElement; box = box.parentElement) {
-      let inside = idx.filter(i => box.contains(cands[i]) && !cands[i].contains(a));
+    for (let box = a; box && box !== up(root); box = up(box)) {
+      let inside = idx.filter(i => within(box, cands[i]) && !within(cands[i], a));
       if (inside.length === 0) continue;
       inside = inside.filter(i => !inOwnRow(box, a, cands[i]));
       if (inside.length === 0) break;
@@ -124,12 +132,14 @@ const jsState = `function() {
 // jsHit says whether a click at (x, y) lands on the element, one of its
 // descendants or one of its labels, and not on something covering it.
 const jsHit = `function(x, y) {
-  const top = document.elementFromPoint(x, y);
+  ` + jsNorm + `
+  let top = document.elementFromPoint(x, y);
+  while (top && top.shadowRoot) { const inner = top.shadowRoot.elementFromPoint(x, y); if (!inner || inner === top) break; top = inner; }
   if (!top) return false;
-  if (top === this || this.contains(top)) return true;
-  if (this.labels) for (const l of this.labels) if (l === top || l.contains(top)) return true;
-  const wrap = this.closest("label");
-  if (wrap && (wrap === top || wrap.contains(top))) return true;
+  if (within(this, top)) return true;
+  if (this.labels) for (const l of this.labels) if (within(l, top)) return true;
+  const wrap = closestDeep(this, "label");
+  if (wrap && within(wrap, top)) return true;
   return false;
 }`
 

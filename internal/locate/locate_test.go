@@ -187,6 +187,45 @@ func TestWaitsForRenderingAndTransitions(t *testing.T) {
 	}
 }
 
+// Web components: fields, buttons and texts inside open shadow roots are
+// found, filled and clicked like any other.
+func TestShadowDOM(t *testing.T) {
+	page := `<x-form></x-form><p id="out"></p><script>
+	customElements.define("x-field", class extends HTMLElement {
+	  connectedCallback() { const r = this.attachShadow({mode: "open"});
+	    r.innerHTML = '<label for="i">' + this.getAttribute("label") + '</label><input id="i">'; } });
+	customElements.define("x-form", class extends HTMLElement {
+	  connectedCallback() { const r = this.attachShadow({mode: "open"});
+	    r.innerHTML = '<x-field label="App name"></x-field><div><span>Xero</span><button>Set up</button></div><div><span>FreeAgent</span><button>Set up</button></div>';
+	    r.querySelectorAll("button").forEach((b, i) => b.onclick = () => {
+	      document.getElementById("out").textContent = "clicked " + i + " " + r.querySelector("x-field").shadowRoot.querySelector("input").value; }); } });
+	</script>`
+	ctx := browsertest.Tab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(serve(t, page))); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	f := &locate.Finder{}
+	m, err := f.Find(ctx, el("name", nil, selectors.Locator{Label: "App name"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Fill(ctx, "Acme"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.Find(ctx, el("set up", nil, selectors.Locator{Role: "button", Name: "Set up", Near: "FreeAgent"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Click(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Find(ctx, el("out", nil, selectors.Locator{Text: "clicked 1 Acme"})); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A visually hidden native checkbox is ticked through its label, and a
 // widget that a framework redraws on every change is found again.
 func TestHiddenInputsAndRedrawnWidgets(t *testing.T) {
