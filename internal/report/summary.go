@@ -11,7 +11,7 @@ type Summary struct {
 	ClientID   string       `json:"client_id,omitempty"`
 	Secret     SecretRef    `json:"secret"`
 	Codat      Codat        `json:"codat"`
-	Limits     Limits       `json:"limits,omitempty"`
+	Limits     Limits       `json:"limits,omitzero"`
 	Steps      []Step       `json:"steps"`
 	Checks     []Check      `json:"checks,omitempty"` // check mode: every element looked for
 	DurationMS int64        `json:"duration_ms"`
