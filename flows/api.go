@@ -36,8 +36,10 @@ type Env struct {
 var Providers = []string{"xero", "freeagent"}
 
 // RunProvider does the whole job for provider ("xero" or "freeagent") in the
-// browser tab of ctx (a chromedp context). The summary is filled as far as
-// the run got, also when it returns an error.
+// browser tab of ctx (a chromedp context). Each step is bounded by
+// browser.step_timeout; the caller bounds the whole run (the CLI applies
+// browser.timeout around the browser start and the flow). The summary is
+// filled as far as the run got, also when it returns an error.
 func RunProvider(ctx context.Context, env *Env, provider string) (*report.Summary, error) {
 	return runProvider(ctx, env, provider)
 }

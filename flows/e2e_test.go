@@ -139,68 +139,62 @@ func TestXeroToCodat(t *testing.T) {
 // contract drawn as a single-page app with a DOM of its own.
 var variants = []string{fakeportal.VariantClassic, fakeportal.VariantSPA}
 
+// testXeroToCodat runs the Xero job against fresh replicas and checks the
+// end state from their records.
 func testXeroToCodat(t *testing.T, opts fakeportal.Options, enable string, wantSwitch bool) {
-	tt := struct {
-		opts       fakeportal.Options
-		wantSwitch bool
-	}{opts, wantSwitch}
-	{
-		{
-			p := fakeportal.StartT(t, tt.opts)
-			cfg := testConfig(t, p)
-			cfg.Codat.Enable = enable
-			r := run(t, cfg, "xero")
-			if r.err != nil {
-				t.Fatalf("run: %v", r.err)
-			}
-			rec := p.Records()
-			if len(rec.XeroApps) != 1 {
-				t.Fatalf("Xero has %d apps, want 1", len(rec.XeroApps))
-			}
-			app := rec.XeroApps[0]
-			if app.Name != cfg.App.Name || app.CompanyURL != cfg.App.CompanyURL || app.PrivacyURL != cfg.App.PrivacyURL || app.TermsURL != cfg.App.TermsURL {
-				t.Errorf("app = %+v, want the configured name and URLs", app)
-			}
-			if len(app.RedirectURIs) != 1 || app.RedirectURIs[0] != config.XeroRedirectURI {
-				t.Errorf("redirect URIs = %v, want [%s]", app.RedirectURIs, config.XeroRedirectURI)
-			}
-			if app.IntegrationType != "Web app" && app.IntegrationType != "web" {
-				t.Errorf("integration type = %q, want Web app", app.IntegrationType)
-			}
-			live := app.LiveSecrets()
-			if len(live) != 1 {
-				t.Fatalf("app has %d live secrets, want 1", len(live))
-			}
-			codat := rec.Codat["gbol"]
-			if codat.ClientID != app.ClientID || codat.ClientSecret != live[0] {
-				t.Errorf("Codat holds other keys than the ones Xero issued")
-			}
-			if codat.Enabled != tt.wantSwitch || r.sum.Codat.Enabled != tt.wantSwitch || !r.sum.Codat.Saved {
-				t.Errorf("switch = %v (summary %+v), want %v", codat.Enabled, r.sum.Codat, tt.wantSwitch)
-			}
-			if r.sum.ClientID != app.ClientID || r.sum.App.ID != app.ID {
-				t.Errorf("summary = %+v, want client id and app id of %+v", r.sum, app)
-			}
-			wantLimit := tt.opts.XeroConnectionLimit
-			if wantLimit == 0 {
-				wantLimit = 25
-			}
-			if want := fmt.Sprintf("%d max connections", wantLimit); r.sum.Limits.Connections != want {
-				t.Errorf("limit = %q, want %q", r.sum.Limits.Connections, want)
-			}
-			st, err := os.Stat(r.sum.Secret.File)
-			if err != nil || st.Mode().Perm() != 0o600 {
-				t.Fatalf("secret file %s: %v, mode %v; want 0600", r.sum.Secret.File, err, st.Mode())
-			}
-			if b, _ := os.ReadFile(r.sum.Secret.File); strings.TrimSpace(string(b)) != live[0] {
-				t.Errorf("the stored secret is not the one Xero issued")
-			}
-			for _, s := range r.sum.Steps {
-				if s.Status != "ok" || s.Screenshot == "" {
-					t.Errorf("step %+v: want ok with a screenshot", s)
-				}
-			}
-			noLeak(t, cfg, r, r.sum.Secret.File, live[0], p.Creds.XeroPassword, p.Creds.CodatPassword, p.Creds.XeroTOTPSecret)
+	p := fakeportal.StartT(t, opts)
+	cfg := testConfig(t, p)
+	cfg.Codat.Enable = enable
+	r := run(t, cfg, "xero")
+	if r.err != nil {
+		t.Fatalf("run: %v", r.err)
+	}
+	rec := p.Records()
+	if len(rec.XeroApps) != 1 {
+		t.Fatalf("Xero has %d apps, want 1", len(rec.XeroApps))
+	}
+	app := rec.XeroApps[0]
+	if app.Name != cfg.App.Name || app.CompanyURL != cfg.App.CompanyURL || app.PrivacyURL != cfg.App.PrivacyURL || app.TermsURL != cfg.App.TermsURL {
+		t.Errorf("app = %+v, want the configured name and URLs", app)
+	}
+	if len(app.RedirectURIs) != 1 || app.RedirectURIs[0] != config.XeroRedirectURI {
+		t.Errorf("redirect URIs = %v, want [%s]", app.RedirectURIs, config.XeroRedirectURI)
+	}
+	if app.IntegrationType != "Web app" && app.IntegrationType != "web" {
+		t.Errorf("integration type = %q, want Web app", app.IntegrationType)
+	}
+	live := app.LiveSecrets()
+	if len(live) != 1 {
+		t.Fatalf("app has %d live secrets, want 1", len(live))
+	}
+	codat := rec.Codat["gbol"]
+	if codat.ClientID != app.ClientID || codat.ClientSecret != live[0] {
+		t.Errorf("Codat holds other keys than the ones Xero issued")
+	}
+	if codat.Enabled != wantSwitch || r.sum.Codat.Enabled != wantSwitch || !r.sum.Codat.Saved {
+		t.Errorf("switch = %v (summary %+v), want %v", codat.Enabled, r.sum.Codat, wantSwitch)
+	}
+	if r.sum.ClientID != app.ClientID || r.sum.App.ID != app.ID {
+		t.Errorf("summary = %+v, want client id and app id of %+v", r.sum, app)
+	}
+	wantLimit := opts.XeroConnectionLimit
+	if wantLimit == 0 {
+		wantLimit = 25
+	}
+	if want := fmt.Sprintf("%d max connections", wantLimit); r.sum.Limits.Connections != want {
+		t.Errorf("limit = %q, want %q", r.sum.Limits.Connections, want)
+	}
+	st, err := os.Stat(r.sum.Secret.File)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file %s: %v, mode %v; want 0600", r.sum.Secret.File, err, st.Mode())
+	}
+	if b, _ := os.ReadFile(r.sum.Secret.File); strings.TrimSpace(string(b)) != live[0] {
+		t.Errorf("the stored secret is not the one Xero issued")
+	}
+	for _, s := range r.sum.Steps {
+		if s.Status != "ok" || s.Screenshot == "" {
+			t.Errorf("step %+v: want ok with a screenshot", s)
 		}
 	}
+	noLeak(t, cfg, r, r.sum.Secret.File, live[0], p.Creds.XeroPassword, p.Creds.CodatPassword, p.Creds.XeroTOTPSecret)
 }

@@ -29,49 +29,42 @@ func TestFreeAgentToCodat(t *testing.T) {
 	}
 }
 
+// testFreeAgentToCodat runs the FreeAgent job against fresh replicas and
+// checks the end state from their records.
 func testFreeAgentToCodat(t *testing.T, opts fakeportal.Options, enable string, wantSwitch bool) {
-	tt := struct {
-		enable     string
-		opts       fakeportal.Options
-		wantSwitch bool
-	}{enable, opts, wantSwitch}
-	{
-		{
-			p := fakeportal.StartT(t, tt.opts)
-			cfg := testConfig(t, p)
-			cfg.Codat.Enable = tt.enable
-			r := run(t, cfg, "freeagent")
-			if r.err != nil {
-				t.Fatalf("run: %v", r.err)
-			}
-			rec := p.Records()
-			if len(rec.FreeAgentApps) != 1 {
-				t.Fatalf("FreeAgent has %d apps, want 1", len(rec.FreeAgentApps))
-			}
-			app := rec.FreeAgentApps[0]
-			if app.Name != cfg.App.Name || app.Description != cfg.App.Description {
-				t.Errorf("app = %+v, want the configured name and description", app)
-			}
-			if len(app.RedirectURIs) != 1 || app.RedirectURIs[0] != config.FreeAgentRedirectURI {
-				t.Errorf("redirect URIs = %v, want [%s]", app.RedirectURIs, config.FreeAgentRedirectURI)
-			}
-			if app.PracticeAPI {
-				t.Errorf("the Accountancy Practice API is on; the guide says leave it unticked")
-			}
-			codat := rec.Codat["fbrh"]
-			if codat.ClientID != app.Identifier || codat.ClientSecret != app.Secret {
-				t.Errorf("Codat's FreeAgent settings hold other keys than the ones FreeAgent issued")
-			}
-			if codat.Enabled != tt.wantSwitch || r.sum.Codat.Enabled != tt.wantSwitch {
-				t.Errorf("switch = %v, want %v", codat.Enabled, tt.wantSwitch)
-			}
-			if x := rec.Codat["gbol"]; x.Configured || x.Enabled || x.ClientID != "" || x.Saves != 0 {
-				t.Errorf("the Xero row was touched: %+v", x)
-			}
-			if b, _ := os.ReadFile(r.sum.Secret.File); strings.TrimSpace(string(b)) != app.Secret {
-				t.Errorf("the stored secret is not the one FreeAgent issued")
-			}
-			noLeak(t, cfg, r, r.sum.Secret.File, app.Secret, p.Creds.FreeAgentPassword, p.Creds.CodatPassword)
-		}
+	p := fakeportal.StartT(t, opts)
+	cfg := testConfig(t, p)
+	cfg.Codat.Enable = enable
+	r := run(t, cfg, "freeagent")
+	if r.err != nil {
+		t.Fatalf("run: %v", r.err)
 	}
+	rec := p.Records()
+	if len(rec.FreeAgentApps) != 1 {
+		t.Fatalf("FreeAgent has %d apps, want 1", len(rec.FreeAgentApps))
+	}
+	app := rec.FreeAgentApps[0]
+	if app.Name != cfg.App.Name || app.Description != cfg.App.Description {
+		t.Errorf("app = %+v, want the configured name and description", app)
+	}
+	if len(app.RedirectURIs) != 1 || app.RedirectURIs[0] != config.FreeAgentRedirectURI {
+		t.Errorf("redirect URIs = %v, want [%s]", app.RedirectURIs, config.FreeAgentRedirectURI)
+	}
+	if app.PracticeAPI {
+		t.Errorf("the Accountancy Practice API is on; the guide says leave it unticked")
+	}
+	codat := rec.Codat["fbrh"]
+	if codat.ClientID != app.Identifier || codat.ClientSecret != app.Secret {
+		t.Errorf("Codat's FreeAgent settings hold other keys than the ones FreeAgent issued")
+	}
+	if codat.Enabled != wantSwitch || r.sum.Codat.Enabled != wantSwitch {
+		t.Errorf("switch = %v, want %v", codat.Enabled, wantSwitch)
+	}
+	if x := rec.Codat["gbol"]; x.Configured || x.Enabled || x.ClientID != "" || x.Saves != 0 {
+		t.Errorf("the Xero row was touched: %+v", x)
+	}
+	if b, _ := os.ReadFile(r.sum.Secret.File); strings.TrimSpace(string(b)) != app.Secret {
+		t.Errorf("the stored secret is not the one FreeAgent issued")
+	}
+	noLeak(t, cfg, r, r.sum.Secret.File, app.Secret, p.Creds.FreeAgentPassword, p.Creds.CodatPassword)
 }

@@ -41,11 +41,6 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 	if env.Mode == ModeCheck {
 		steps = checkSteps(provider)
 	}
-	if t := env.Config.Browser.Timeout; t > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, t)
-		defer cancel()
-	}
 	s := newSession(ctx, env, provider)
 	if env.Mode == ModeRun {
 		lock, err := state.Acquire(s.outDir(), provider, env.Config.App.Name)

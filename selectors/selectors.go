@@ -104,8 +104,8 @@ func (l Locator) String() string {
 	if l.Beside != "" {
 		parts = append(parts, fmt.Sprintf("beside=%q", l.Beside))
 	}
-	if l.CSS != "" {
-		parts = append(parts, fmt.Sprintf("css=%q", l.CSS))
+	if sel := l.CSS; sel != "" {
+		parts = append(parts, fmt.Sprintf("css=%q", sel))
 	}
 	if l.Near != "" {
 		parts = append(parts, fmt.Sprintf("near=%q", l.Near))
