@@ -89,6 +89,7 @@ func (m *Match) Rect(ctx context.Context) (x, y, w, h float64, err error) {
 // checkbox whose input is hidden is clicked through its label.
 func (m *Match) Click(ctx context.Context) error {
 	var last State
+	missed := false
 	for {
 		if _, err := m.State(ctx); err != nil { // finds a redrawn element again
 			return fmt.Errorf("click %s: %w", m.Element.Name, err)
@@ -111,18 +112,57 @@ func (m *Match) Click(ctx context.Context) error {
 			x, y := s.X+s.W/2, s.Y+s.H/2
 			hit, err := callOn(ctx, target, jsHit, "", true, x, y)
 			if err == nil && string(hit.Value) == "true" {
-				return chromedp.Do(ctx, chromedp.MouseClickXY(x, y))
+				switch done, err := guardedClick(ctx, target, x, y); {
+				case err != nil:
+					return fmt.Errorf("click %s: %w", m.Element.Name, err)
+				case done:
+					return nil
+				}
+				missed = true // the page moved under the mouse: look again
+				s = State{}
 			}
 		}
 		last = s
 		if err := wait(ctx); err != nil {
 			why := "moving or covered"
+			if missed {
+				why = "moving: another element took the press"
+			}
 			if s.Disabled {
 				why = "disabled"
 			}
 			return fmt.Errorf("click %s: still %s: %w", m.Element.Name, why, err)
 		}
 	}
+}
+
+// guardedClick presses and releases the mouse at (x, y) with a guard on
+// target: done is false when the press would have landed on another element
+// and was stopped before the page saw it.
+func guardedClick(ctx context.Context, target runtime.RemoteObjectID, x, y float64) (done bool, err error) {
+	g, err := callOn(ctx, target, jsArmClick, "", false)
+	if err != nil || g.ObjectID == "" {
+		return false, err
+	}
+	defer func() {
+		_, _ = chromedp.Call(context.WithoutCancel(ctx), runtime.ReleaseObject, runtime.ReleaseObjectParams{ObjectID: g.ObjectID})
+	}()
+	if err := chromedp.Do(ctx, chromedp.MouseClickXY(x, y)); err != nil {
+		return false, err
+	}
+	st, err := callOn(ctx, g.ObjectID, jsDisarmClick, "", true)
+	if err != nil {
+		// The click navigated away: it was delivered.
+		return transient(err), ignoreTransient(err)
+	}
+	return string(st.Value) != `"missed"`, nil
+}
+
+func ignoreTransient(err error) error {
+	if transient(err) {
+		return nil
+	}
+	return err
 }
 
 // Fill replaces the field's content with text, typed as input events so

@@ -158,3 +158,27 @@ const jsClickTarget = `function() {
 
 // jsSelectAll selects the content of a field so typing replaces it.
 const jsSelectAll = `function() { this.focus(); if (this.select) this.select(); else { const r = document.createRange(); r.selectNodeContents(this); const s = getSelection(); s.removeAllRanges(); s.addRange(r); } }`
+
+// jsArmClick guards the next real click on the element: the page may move
+// between the hit test and the press (a banner pushing the layout, a dialog
+// still sliding in). A press that would land on anything else is stopped
+// before the page sees it, so the bot never clicks the wrong thing, and the
+// guard reports "missed" so the click is tried again. It returns the guard;
+// jsDisarmClick removes it and says "hit", "missed" or "armed" (no event).
+const jsArmClick = `function() {
+  const el = this, g = {state: "armed"};
+  const ours = e => { const p = e.composedPath(); if (p.includes(el)) return true;
+    if (el.labels) for (const l of el.labels) if (p.includes(l)) return true; return false; };
+  const types = ["pointerdown", "mousedown", "pointerup", "mouseup", "click"];
+  const h = e => {
+    if (!e.isTrusted) return;
+    if (g.state === "armed") g.state = ours(e) ? "hit" : "missed";
+    if (g.state === "missed") { e.preventDefault(); e.stopImmediatePropagation(); }
+    if (e.type === "click") g.off();
+  };
+  g.off = () => types.forEach(t => window.removeEventListener(t, h, true));
+  types.forEach(t => window.addEventListener(t, h, true));
+  return g;
+}`
+
+const jsDisarmClick = `function() { this.off(); return this.state; }`

@@ -28,6 +28,19 @@ func serve(t *testing.T, body string) string {
 	return ts.URL
 }
 
+// open shows body in a new tab and returns the tab's context, ended after
+// timeout (and at the end of the test).
+func open(t *testing.T, body string, timeout time.Duration) context.Context {
+	t.Helper()
+	ctx := browsertest.Tab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(serve(t, body))); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 func el(name string, within *selectors.Locator, locs ...selectors.Locator) *selectors.Element {
 	return &selectors.Element{Name: name, Page: "test", Within: within, Locators: locs}
 }
@@ -106,12 +119,7 @@ func TestFindByWhatAPersonSees(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx := browsertest.Tab(t)
-			if err := chromedp.Do(ctx, chromedp.Navigate(serve(t, tt.html))); err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-			defer cancel()
+			ctx := open(t, tt.html, 2*time.Second)
 			f := &locate.Finder{}
 			if tt.want == "" {
 				m, _, err := f.Probe(ctx, tt.el)
@@ -156,12 +164,7 @@ func TestWaitsForRenderingAndTransitions(t *testing.T) {
 	  setTimeout(() => document.body.prepend(banner), 150);
 	}, 200);
 	</script>`
-	ctx := browsertest.Tab(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(serve(t, page))); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
+	ctx := open(t, page, 5*time.Second)
 	f := &locate.Finder{}
 	dlg := &selectors.Locator{Role: "dialog", Name: "Add a new app"}
 	steps := []struct {
@@ -187,6 +190,42 @@ func TestWaitsForRenderingAndTransitions(t *testing.T) {
 	}
 }
 
+// The layout moves between the bot's hit test and its press (here, right
+// after the first hit test, so the race is certain): the press that would
+// land on the banner is stopped before the page sees it, and the click is
+// tried again on the button.
+func TestClickNeverLandsOnWhatMovedUnderTheMouse(t *testing.T) {
+	page := `<button>Create app</button><p id="out"></p><script>
+	const log = s => document.getElementById("out").textContent += s + ";";
+	document.querySelector("button").onclick = () => log("button");
+	const orig = document.elementFromPoint.bind(document);
+	let shifted = false;
+	document.elementFromPoint = (x, y) => {
+	  const r = orig(x, y);
+	  if (!shifted) { shifted = true;
+	    const b = document.createElement("div"); b.style = "height:200px;background:#eee"; b.textContent = "cookie banner";
+	    b.onmousedown = b.onclick = () => log("banner"); document.body.prepend(b); }
+	  return r;
+	};
+	</script>`
+	ctx := open(t, page, 5*time.Second)
+	f := &locate.Finder{}
+	m, err := f.Find(ctx, el("create", nil, selectors.Locator{Role: "button", Name: "Create app"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Click(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.Find(ctx, el("out", nil, selectors.Locator{Pattern: `;$`}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := out.Value(ctx); got != "button;" {
+		t.Errorf("clicks seen by the page = %q, want exactly one on the button", got)
+	}
+}
+
 // Web components: fields, buttons and texts inside open shadow roots are
 // found, filled and clicked like any other.
 func TestShadowDOM(t *testing.T) {
@@ -200,12 +239,7 @@ func TestShadowDOM(t *testing.T) {
 	    r.querySelectorAll("button").forEach((b, i) => b.onclick = () => {
 	      document.getElementById("out").textContent = "clicked " + i + " " + r.querySelector("x-field").shadowRoot.querySelector("input").value; }); } });
 	</script>`
-	ctx := browsertest.Tab(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(serve(t, page))); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
+	ctx := open(t, page, 5*time.Second)
 	f := &locate.Finder{}
 	m, err := f.Find(ctx, el("name", nil, selectors.Locator{Label: "App name"}))
 	if err != nil {
@@ -239,12 +273,7 @@ func TestHiddenInputsAndRedrawnWidgets(t *testing.T) {
 	  document.querySelector("#w button").onclick = () => setTimeout(() => { on = !on; draw(); }, 100); };
 	draw();
 	</script>`
-	ctx := browsertest.Tab(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(serve(t, page))); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
+	ctx := open(t, page, 5*time.Second)
 	f := &locate.Finder{}
 	for _, e := range []*selectors.Element{
 		el("agree", nil, selectors.Locator{Role: "checkbox", Name: "I agree"}),
