@@ -238,6 +238,10 @@ func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, lo
 		ids, err = f.byAX(ctx, root, strings.Split(loc.Role, "|"), loc.Name, nil)
 	case loc.Label != "":
 		ids, err = f.byAX(ctx, root, nil, loc.Label, controlRoles)
+		if err == nil && len(ids) == 0 {
+			// A label not wired to its field: read the form by position.
+			ids, err = f.byJS(ctx, root, jsByLabelText, loc.Label)
+		}
 	case loc.Text != "":
 		ids, err = f.byJS(ctx, root, jsByText, "text", loc.Text)
 	case loc.Pattern != "":

@@ -282,7 +282,8 @@
   // field wires a visible label to a control in one of four ways:
   // "for" (<label for> + generated id), "wrap" (wrapping <label>), "aria"
   // (aria-label on the control, the visible text not associated), "by"
-  // (aria-labelledby pointing at a sibling span).
+  // (aria-labelledby pointing at a sibling span), "text" (the visible text
+  // above the control and nothing wiring them: no accessible name at all).
   function field(kind, text, ctl, err, req) {
     var lab = [text, star(req)];
     var box;
@@ -295,6 +296,8 @@
     } else if (kind === 'aria') {
       ctl.setAttribute('aria-label', text);
       box = h('div', { cls: 'fld' }, h('div', { cls: 'lbl' }, lab), ctl);
+    } else if (kind === 'text') {
+      box = h('div', { cls: 'fld' }, h('div', { cls: 'lbl' }, lab), h('div', null, ctl));
     } else {
       var sid = uid();
       ctl.setAttribute('aria-labelledby', sid);
@@ -971,7 +974,7 @@
       h('div', { style: 'display:flex;align-items:center;gap:12px' }, h('span', null, L("Integration status")), sw));
     var id = input({ name: 'clientId', autocomplete: 'off', spellcheck: 'false', value: r.clientId || '' });
     var sec = input({ type: 'password', name: 'clientSecret', autocomplete: 'off', spellcheck: 'false', placeholder: r.configured ? '••••••••••••' : null });
-    var idBox = S("Client ID") ? field('aria', L("Client ID"), id) : null;
+    var idBox = S("Client ID") ? field('text', L("Client ID"), id) : null;
     var secBox = S("Client secret") ? field('wrap', L("Client secret"), sec) : null;
     var save = S("Save") ? h('button', { type: 'submit', cls: 'btn' }, L("Save")) : null;
     var form = h('form', { novalidate: true }, idBox, secBox, save);
@@ -1099,7 +1102,7 @@
     var form = h('form', { novalidate: true },
       S("Name") ? field('wrap', L("Name"), name, e.name, true) : null,
       S("Description") ? field('for', L("Description"), desc) : null,
-      S("App homepage URL") ? field('by', L("App homepage URL"), home, e.homepage_url) : null,
+      S("App homepage URL") ? field('text', L("App homepage URL"), home, e.homepage_url) : null,
       urisBox,
       practice ? h('div', { cls: 'fld' }, practice) : null,
       h('div', { style: 'display:flex;gap:14px;align-items:center' }, create, link('/apps', L("Cancel"))));
