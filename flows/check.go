@@ -97,7 +97,7 @@ func (s *Session) recordCheck(page, element string, m *locate.Match, nf *locate.
 		c.Expected = el.Locators[0].String()
 	}
 	switch {
-	case m != nil && m.Index == 0:
+	case m != nil && !m.Fallback():
 		c.Status, c.Via = "found", m.Via()
 	case m != nil:
 		c.Status, c.Via = "fallback", m.Via()

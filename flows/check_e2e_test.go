@@ -19,11 +19,15 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 		seed     bool
 		wantExit int
 		wantBad  []string
+		wantFell []string // found, but not by the first locator as written
 	}{
 		{name: "xero unchanged", provider: "xero"},
 		{name: "xero with an app", provider: "xero", seed: true},
 		{name: "freeagent unchanged", provider: "freeagent"},
 		{name: "xero with an app, single-page rendering", provider: "xero", seed: true, opts: fakeportal.Options{Variant: fakeportal.VariantSPA}},
+		{name: "freeagent, single-page rendering with a label not wired", provider: "freeagent",
+			opts:     fakeportal.Options{Variant: fakeportal.VariantSPA},
+			wantFell: []string{"codat.settings.client_id"}},
 		{name: "xero renamed", provider: "xero", wantExit: 4,
 			opts:    fakeportal.Options{Faults: fakeportal.Faults{Rename: map[string]string{"Company or application URL": "Website", "Accounting integrations": "Integrations"}}},
 			wantBad: []string{"xero.new_app.company_url", "codat.integrations.heading"}},
@@ -62,6 +66,15 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 			for _, bad := range tt.wantBad {
 				if !strings.Contains(r.err.Error(), bad) {
 					t.Errorf("the error does not name %s: %v", bad, r.err)
+				}
+			}
+			for _, want := range tt.wantFell {
+				fell := false
+				for _, c := range r.sum.Checks {
+					fell = fell || (c.Element == want && c.Status == "fallback" && strings.Contains(c.Via, "by position"))
+				}
+				if !fell {
+					t.Errorf("%s is not reported as found by position: %+v", want, r.sum.Checks)
 				}
 			}
 			if tt.seed {

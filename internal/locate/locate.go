@@ -31,17 +31,28 @@ type Match struct {
 	Element *selectors.Element
 	Index   int               // which locator of the element matched
 	Locator selectors.Locator // that locator, with its variables filled
-	obj     runtime.RemoteObjectID
-	finder  *Finder // to find the element again when the page redraws it
+	// ByPosition is set when a label locator found its field only by
+	// reading the form by position: the label is not wired to the field.
+	ByPosition bool
+	obj        runtime.RemoteObjectID
+	finder     *Finder // to find the element again when the page redraws it
 }
 
 // Via says which locator matched, for reports and regression checks.
 func (m *Match) Via() string {
-	if m.Index == 0 {
-		return m.Locator.String()
+	via := m.Locator.String()
+	if m.ByPosition {
+		via += " (by position: the label is not wired to its field)"
 	}
-	return fmt.Sprintf("%s (fallback #%d)", m.Locator, m.Index+1)
+	if m.Index == 0 {
+		return via
+	}
+	return fmt.Sprintf("%s (fallback #%d)", via, m.Index+1)
 }
+
+// Fallback says whether the element was found some other way than its
+// first locator as written: a regression check reports it.
+func (m *Match) Fallback() bool { return m.Index != 0 || m.ByPosition }
 
 // NotFoundError says an element did not resolve to exactly one visible
 // element before the wait ended.
@@ -172,7 +183,7 @@ func (f *Finder) Probe(ctx context.Context, el *selectors.Element) (*Match, int,
 		return nil, 0, err
 	}
 	if el.Within != nil {
-		ids, err := f.candidates(ctx, root, f.fill(*el.Within))
+		ids, _, err := f.candidates(ctx, root, f.fill(*el.Within))
 		if err != nil {
 			return nil, 0, err
 		}
@@ -184,12 +195,12 @@ func (f *Finder) Probe(ctx context.Context, el *selectors.Element) (*Match, int,
 	most := 0
 	for i, loc := range el.Locators {
 		loc = f.fill(loc)
-		ids, err := f.candidates(ctx, root, loc)
+		ids, byPos, err := f.candidates(ctx, root, loc)
 		if err != nil {
 			return nil, most, err
 		}
 		if len(ids) == 1 {
-			return &Match{Element: el, Index: i, Locator: loc, obj: ids[0], finder: f}, 1, nil
+			return &Match{Element: el, Index: i, Locator: loc, ByPosition: byPos, obj: ids[0], finder: f}, 1, nil
 		}
 		most = max(most, len(ids))
 	}
@@ -229,10 +240,9 @@ var controlRoles = map[string]bool{
 	"switch": true, "spinbutton": true, "slider": true, "listbox": true,
 }
 
-// candidates returns the visible elements in root that loc finds.
-func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, loc selectors.Locator) ([]runtime.RemoteObjectID, error) {
-	var ids []runtime.RemoteObjectID
-	var err error
+// candidates returns the visible elements in root that loc finds, and
+// whether a label locator had to read the form by position.
+func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, loc selectors.Locator) (ids []runtime.RemoteObjectID, byPosition bool, err error) {
 	switch {
 	case loc.Role != "" || loc.Name != "":
 		ids, err = f.byAX(ctx, root, strings.Split(loc.Role, "|"), loc.Name, nil)
@@ -240,6 +250,7 @@ func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, lo
 		ids, err = f.byAX(ctx, root, nil, loc.Label, controlRoles)
 		if err == nil && len(ids) == 0 {
 			// A label not wired to its field: read the form by position.
+			byPosition = true
 			ids, err = f.byJS(ctx, root, jsByLabelText, loc.Label)
 		}
 	case loc.Text != "":
@@ -252,9 +263,10 @@ func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, lo
 		ids, err = f.byJS(ctx, root, jsByCSS, loc.CSS)
 	}
 	if err != nil || len(ids) == 0 {
-		return nil, err
+		return nil, false, err
 	}
-	return f.pick(ctx, root, ids, loc)
+	ids, err = f.pick(ctx, root, ids, loc)
+	return ids, byPosition, err
 }
 
 func (f *Finder) byAX(ctx context.Context, root runtime.RemoteObjectID, roles []string, name string, only map[string]bool) ([]runtime.RemoteObjectID, error) {
