@@ -2,12 +2,16 @@ package flows
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
 
 	"portalbot/internal/config"
+	"portalbot/internal/fail"
 	"portalbot/internal/report"
 	"portalbot/selectors"
 )
@@ -42,4 +46,41 @@ var Providers = []string{"xero", "freeagent"}
 // filled as far as the run got, also when it returns an error.
 func RunProvider(ctx context.Context, env *Env, provider string) (*report.Summary, error) {
 	return runProvider(ctx, env, provider)
+}
+
+// StepsFor returns the steps a run of provider in mode goes through, in
+// order: the names that screenshots and progress use.
+func StepsFor(provider string, mode Mode) ([]Step, error) {
+	if mode == ModeCheck {
+		if _, err := Steps(provider); err != nil {
+			return nil, err
+		}
+		return checkSteps(provider), nil
+	}
+	return Steps(provider)
+}
+
+// CheckStepNames refuses, as a configuration error, a name in names that is
+// not a step of provider in mode (output.screenshot_steps), naming them all.
+func CheckStepNames(provider string, mode Mode, names []string) error {
+	steps, err := StepsFor(provider, mode)
+	if err != nil {
+		return err
+	}
+	known := make([]string, len(steps))
+	for i, st := range steps {
+		known[i] = st.Name
+	}
+	var unknown []string
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			unknown = append(unknown, fmt.Sprintf("%q", n))
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	return &fail.Error{Kind: fail.Config,
+		Err:  fmt.Errorf("output.screenshot_steps: not a step of %s %s: %s", mode, provider, strings.Join(unknown, ", ")),
+		Hint: fmt.Sprintf("the steps are: %s (bot steps %s)", strings.Join(known, ", "), provider)}
 }

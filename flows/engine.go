@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -249,13 +250,21 @@ func (s *Session) run(ctx context.Context, steps []Step) error {
 		if err := s.saveState(); err != nil {
 			return err
 		}
-		if s.Env.Config.Output.Screenshots == "steps" {
+		if s.wantScreenshot(st.Name) {
 			rec.Screenshot = s.screenshot(st, filepath.Join(s.outDir(), "screenshots", s.Provider, fmt.Sprintf("%02d-%s.png", s.steps, st.Name)))
 		}
 		s.Summary.Steps = append(s.Summary.Steps, rec)
 		s.Env.Log.Debug("step done", zap.String("step", st.Name), zap.Int64("ms", rec.DurationMS))
 	}
 	return nil
+}
+
+// wantScreenshot says whether the step gets a docs screenshot: every step
+// with output.screenshots "steps", or only those output.screenshot_steps
+// names.
+func (s *Session) wantScreenshot(step string) bool {
+	o := s.Env.Config.Output
+	return o.Screenshots == "steps" && (len(o.ScreenshotSteps) == 0 || slices.Contains(o.ScreenshotSteps, step))
 }
 
 func (s *Session) outDir() string {

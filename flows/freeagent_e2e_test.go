@@ -2,6 +2,8 @@ package flows_test
 
 import (
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,9 +37,25 @@ func testFreeAgentToCodat(t *testing.T, opts fakeportal.Options, enable string, 
 	p := fakeportal.StartT(t, opts)
 	cfg := testConfig(t, p)
 	cfg.Codat.Enable = enable
+	if enable == "later" { // docs of two steps only
+		cfg.Output.ScreenshotSteps = []string{"freeagent.read_credentials", "codat.fill_client_secret"}
+	}
 	r := run(t, cfg, "freeagent")
 	if r.err != nil {
 		t.Fatalf("run: %v", r.err)
+	}
+	shots, _ := filepath.Glob(filepath.Join(cfg.Out, "screenshots", "freeagent", "*.png"))
+	var want []string
+	for _, st := range r.sum.Steps {
+		if st.Status == "ok" && (len(cfg.Output.ScreenshotSteps) == 0 || slices.Contains(cfg.Output.ScreenshotSteps, st.Name)) {
+			want = append(want, st.Name)
+		}
+		if (st.Screenshot != "") != slices.Contains(want, st.Name) {
+			t.Errorf("step %s: screenshot %q, want one: %v", st.Name, st.Screenshot, slices.Contains(want, st.Name))
+		}
+	}
+	if len(shots) != len(want) {
+		t.Errorf("%d screenshots, want %d (%v): %v", len(shots), len(want), want, shots)
 	}
 	rec := p.Records()
 	if len(rec.FreeAgentApps) != 1 {

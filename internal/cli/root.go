@@ -18,12 +18,13 @@ import (
 // so flags go through the same precedence as the rest:
 // flag > environment > config file > default.
 var flagKeys = map[string]string{
-	"out":                "out",
-	"log.level":          "log-level",
-	"log.format":         "log-format",
-	"codat.enable":       "enable",
-	"app.name":           "app-name",
-	"output.screenshots": "screenshots",
+	"out":                     "out",
+	"log.level":               "log-level",
+	"log.format":              "log-format",
+	"codat.enable":            "enable",
+	"app.name":                "app-name",
+	"output.screenshots":      "screenshots",
+	"output.screenshot_steps": "screenshot-steps",
 }
 
 // exitCodeKinds lists the outcomes in exit-code order with what each means
@@ -121,6 +122,7 @@ go to stderr.
 
 	cmd.AddCommand(NewCmdRun(f, nil))
 	cmd.AddCommand(NewCmdCheck(f, nil))
+	cmd.AddCommand(NewCmdSteps(f, nil))
 	cmd.AddCommand(NewCmdVersion(f))
 	return cmd
 }

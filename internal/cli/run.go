@@ -67,7 +67,10 @@ the run fails. Secrets never appear in it, nor in logs or errors.
   bot run xero --app-name "Acme Sync"
 
   # save in Codat but switch the integration on later, screenshots only on failure
-  bot run freeagent --enable later --screenshots failure`
+  bot run freeagent --enable later --screenshots failure
+
+  # docs: screenshots of two steps only (bot steps xero lists the names)
+  bot run xero --screenshot-steps xero.generate_secret,codat.fill_client_secret`
 	cmd.Flags().Var(newEnum(config.Default("codat.enable").(string), "now", "later"), "enable",
 		"enable the Codat integration now, or save it and leave it off (codat.enable)")
 	return cmd
@@ -127,6 +130,8 @@ func newCmdFlow(f *Factory, mode flows.Mode, runF func(*RunOptions) error) *cobr
 	cmd.Flags().String("app-name", "", "`NAME` of the OAuth app in the provider's portal (app.name)")
 	cmd.Flags().Var(newEnum(config.Default("output.screenshots").(string), "steps", "failure", "off"), "screenshots",
 		"screenshots of every step, only on failure, or none (output.screenshots)")
+	cmd.Flags().StringSlice("screenshot-steps", nil,
+		"with --screenshots steps, only these `STEPS` (comma-separated names from bot steps; output.screenshot_steps)")
 	return cmd
 }
 
@@ -153,6 +158,9 @@ func runRun(opts *RunOptions) error {
 		return fmt.Errorf("load configuration: %w", err)
 	}
 	if err := cfg.Validate(opts.Provider); err != nil {
+		return err
+	}
+	if err := flows.CheckStepNames(opts.Provider, opts.Mode, cfg.Output.ScreenshotSteps); err != nil {
 		return err
 	}
 	log, err := opts.Logger(cfg.Log)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,6 +36,10 @@ func TestBadConfigStartsNothing(t *testing.T) {
 			map[string]string{"BOT_APP_NAME": "Xero Link"}, []string{`must not contain "Xero"`}},
 		{"missing config file", []string{"run", "xero", "--config", "nope.yaml"}, nil, []string{"nope.yaml"}},
 		{"bad duration", []string{"run", "xero"}, map[string]string{"BOT_BROWSER_STEP_TIMEOUT": "soon"}, []string{"step_timeout"}},
+		{"unknown screenshot step", []string{"run", "freeagent", "--screenshot-steps", "codat.save,xero.generate_secret"}, nil,
+			[]string{`not a step of run freeagent: "xero.generate_secret"`, "freeagent.create_app", "bot steps freeagent"}},
+		{"a run step is not a check step", []string{"check", "xero"}, map[string]string{"BOT_OUTPUT_SCREENSHOT_STEPS": "codat.save"},
+			[]string{`not a step of check xero: "codat.save"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -318,10 +323,13 @@ func TestNewCmdRunBinding(t *testing.T) {
 		wantMode   flows.Mode
 		wantEnable string
 		wantApp    string
+		wantShots  []string
 	}{
-		{"run defaults", NewCmdRun, []string{"xero"}, flows.ModeRun, "now", "Acme Sync"},
-		{"run flags", NewCmdRun, []string{"freeagent", "--enable=later", "--app-name", "Other"}, flows.ModeRun, "later", "Other"},
-		{"check flags", NewCmdCheck, []string{"xero", "--app-name=Checked"}, flows.ModeCheck, "now", "Checked"},
+		{"run defaults", NewCmdRun, []string{"xero"}, flows.ModeRun, "now", "Acme Sync", nil},
+		{"run flags", NewCmdRun, []string{"freeagent", "--enable=later", "--app-name", "Other"}, flows.ModeRun, "later", "Other", nil},
+		{"check flags", NewCmdCheck, []string{"xero", "--app-name=Checked"}, flows.ModeCheck, "now", "Checked", nil},
+		{"screenshot steps", NewCmdRun, []string{"xero", "--screenshot-steps", "xero.generate_secret, codat.save"}, flows.ModeRun, "now", "Acme Sync",
+			[]string{"xero.generate_secret", "codat.save"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -347,6 +355,9 @@ func TestNewCmdRunBinding(t *testing.T) {
 			}
 			if cfg.Codat.Enable != tt.wantEnable || cfg.App.Name != tt.wantApp {
 				t.Errorf("enable/app = %q/%q, want %q/%q", cfg.Codat.Enable, cfg.App.Name, tt.wantEnable, tt.wantApp)
+			}
+			if !slices.Equal(cfg.Output.ScreenshotSteps, tt.wantShots) {
+				t.Errorf("screenshot steps = %q, want %q", cfg.Output.ScreenshotSteps, tt.wantShots)
 			}
 			if fk.browserStarted {
 				t.Error("browser started")

@@ -78,6 +78,9 @@ type App struct {
 // Output says what the run leaves behind.
 type Output struct {
 	Screenshots string `mapstructure:"screenshots"` // steps | failure | off
+	// ScreenshotSteps limits step screenshots to these step names (bot
+	// steps <provider> lists them); empty: every step.
+	ScreenshotSteps []string `mapstructure:"screenshot_steps"`
 }
 
 // Log is the logger's level and format.

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/pflag"
@@ -76,6 +77,7 @@ var defaults = map[string]any{
 	"app.description":         "",
 	"app.redirect_uri":        "",
 	"output.screenshots":      "steps",
+	"output.screenshot_steps": []string{},
 	"selectors_dir":           "",
 	"out":                     "out",
 	"log.level":               "info",
@@ -174,6 +176,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		DecodeHook: mapstructure.ComposeDecodeHookFunc(
 			stringToSecretHook,
 			mapstructure.StringToTimeDurationHookFunc(),
+			mapstructure.StringToSliceHookFunc(","), // BOT_OUTPUT_SCREENSHOT_STEPS=a,b
 		),
 		WeaklyTypedInput: true, // env values are strings: "false", "1280"
 		ErrorUnused:      true,
@@ -185,6 +188,7 @@ func Load(opts LoadOptions) (*Config, error) {
 	if err := dec.Decode(settings); err != nil {
 		return nil, configErr("decode configuration: %w", err)
 	}
+	cfg.Output.ScreenshotSteps = cleanList(cfg.Output.ScreenshotSteps)
 	return &cfg, nil
 }
 
@@ -351,6 +355,13 @@ func (c *Config) Validate(provider string) error {
 	p.httpsIfSet("app.privacy_url", c.App.PrivacyURL)
 	p.httpsIfSet("app.terms_url", c.App.TermsURL)
 	p.httpsIfSet("app.redirect_uri", c.App.RedirectURI)
+	codatURIs := map[string]string{"xero": XeroRedirectURI, "freeagent": FreeAgentRedirectURI}
+	for other, uri := range codatURIs {
+		if other != provider && c.App.RedirectURI == uri {
+			p.add("app.redirect_uri is Codat's callback for %s, not for %s: leave it empty to use %s (%s)",
+				other, provider, codatURIs[provider], EnvVar("app.redirect_uri"))
+		}
+	}
 
 	// Portal base URLs, only those of this run's portals.
 	if provider == "xero" {
@@ -440,8 +451,11 @@ func (p *problems) httpsIfSet(key, val string) {
 		return
 	}
 	u, err := url.Parse(val)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
+	switch {
+	case err != nil || u.Scheme != "https" || u.Host == "":
 		p.add("%s must start with https:// (got %s): fix %s", key, showURL(val), EnvVar(key))
+	case strings.ContainsFunc(val, unicode.IsSpace):
+		p.add("%s must not contain spaces (got %s): fix %s", key, showURL(val), EnvVar(key))
 	}
 }
 
@@ -482,4 +496,15 @@ func isLoopback(host string) bool {
 func isFreeAgentSandbox(host string) bool {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	return host == "sandbox.freeagent.com" || strings.HasSuffix(host, ".sandbox.freeagent.com")
+}
+
+// cleanList trims each item and drops the empty ones; nil when none is left.
+func cleanList(items []string) []string {
+	var out []string
+	for _, it := range items {
+		if it = strings.TrimSpace(it); it != "" {
+			out = append(out, it)
+		}
+	}
+	return out
 }

@@ -79,7 +79,7 @@ func TestLoadDefaults(t *testing.T) {
 }
 
 // TestLoadPrecedence proves flag > env > file > default, for a plain string,
-// a duration, a secret, a bool and an int.
+// a duration, a secret, a bool, an int and a list.
 func TestLoadPrecedence(t *testing.T) {
 	type layers struct{ file, env, flag string }
 	tests := []struct {
@@ -107,6 +107,10 @@ func TestLoadPrecedence(t *testing.T) {
 		{"browser.viewport.width", "width", layers{file: "100", env: "200"}, func(c *Config) any { return c.Browser.Viewport.Width }, 200},
 		{"browser.viewport.width", "width", layers{file: "100", env: "200", flag: "300"}, func(c *Config) any { return c.Browser.Viewport.Width }, 300},
 		{"out", "out", layers{file: "file-out", env: "env-out"}, func(c *Config) any { return c.Out }, "env-out"},
+		{"output.screenshot_steps", "screenshot-steps", layers{}, func(c *Config) any { return c.Output.ScreenshotSteps }, []string(nil)},
+		{"output.screenshot_steps", "screenshot-steps", layers{file: "xero.sign_in"}, func(c *Config) any { return c.Output.ScreenshotSteps }, []string{"xero.sign_in"}},
+		{"output.screenshot_steps", "screenshot-steps", layers{file: "a", env: "b, c"}, func(c *Config) any { return c.Output.ScreenshotSteps }, []string{"b", "c"}},
+		{"output.screenshot_steps", "screenshot-steps", layers{file: "a", env: "b", flag: "d,e"}, func(c *Config) any { return c.Output.ScreenshotSteps }, []string{"d", "e"}},
 	}
 	for _, tt := range tests {
 		name := tt.key + "/" + tt.in.file + "," + tt.in.env + "," + tt.in.flag
@@ -356,6 +360,12 @@ func TestValidate(t *testing.T) {
 		{"terms url http", "freeagent", func(c *Config) { c.App.TermsURL = "acme.example/t" }, []string{"app.terms_url must start with https://", "BOT_APP_TERMS_URL"}},
 		{"redirect uri http", "xero", func(c *Config) { c.App.RedirectURI = "http://localhost/cb" }, []string{"app.redirect_uri must start with https://", "BOT_APP_REDIRECT_URI"}},
 		{"redirect uri https", "xero", func(c *Config) { c.App.RedirectURI = "https://acme.example/cb" }, nil},
+		{"redirect uri with a space", "xero", func(c *Config) { c.App.RedirectURI = "https://acme.example/cb?a=1 2" }, []string{"app.redirect_uri must not contain spaces"}},
+		{"company url with a space", "xero", func(c *Config) { c.App.CompanyURL = "https://acme.example/a b" }, []string{"app.company_url must not contain spaces"}},
+		{"xero's redirect uri for freeagent", "freeagent", func(c *Config) { c.App.RedirectURI = XeroRedirectURI },
+			[]string{"app.redirect_uri is Codat's callback for xero, not for freeagent", FreeAgentRedirectURI}},
+		{"freeagent's redirect uri for xero", "xero", func(c *Config) { c.App.RedirectURI = FreeAgentRedirectURI }, []string{"not for xero", XeroRedirectURI}},
+		{"codat's own redirect uri", "xero", func(c *Config) { c.App.RedirectURI = XeroRedirectURI }, nil},
 		{"enable", "xero", func(c *Config) { c.Codat.Enable = "soon" }, []string{`codat.enable must be now or later (got "soon"): set BOT_CODAT_ENABLE`}},
 		{"enable later", "xero", func(c *Config) { c.Codat.Enable = "later" }, nil},
 		{"screenshots", "xero", func(c *Config) { c.Output.Screenshots = "all" }, []string{"output.screenshots must be steps, failure or off", "BOT_OUTPUT_SCREENSHOTS"}},
@@ -454,5 +464,19 @@ func TestRepoConfigIsDefaults(t *testing.T) {
 		if !strings.Contains(string(raw), "\n"+leaf+":") && !strings.Contains(string(raw), " "+leaf+":") {
 			t.Errorf("config.yaml does not document %s", k)
 		}
+	}
+}
+
+// A list key takes a YAML list in the file as well as "a,b" from a flag or
+// the environment.
+func TestLoadListFromYAML(t *testing.T) {
+	dir := isolate(t)
+	file := writeFile(t, dir, "c.yaml", "output:\n  screenshot_steps: [xero.sign_in, \" codat.save \"]\n")
+	cfg, err := Load(LoadOptions{File: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"xero.sign_in", "codat.save"}; !reflect.DeepEqual(cfg.Output.ScreenshotSteps, want) {
+		t.Errorf("screenshot_steps = %q, want %q", cfg.Output.ScreenshotSteps, want)
 	}
 }

@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"portalbot/flows"
+)
+
+// StepsOptions is `bot steps`: which provider, and whether the steps of a
+// regression check are wanted instead of those of a run.
+type StepsOptions struct {
+	IO       *IOStreams
+	Provider string
+	Check    bool // the steps of bot check
+	Names    bool // names only, one per line
+}
+
+// NewCmdSteps returns `bot steps xero|freeagent`, which lists the named
+// steps of a run with the guide's line each one automates: the names that
+// screenshots, progress, the summary and output.screenshot_steps use.
+func NewCmdSteps(f *Factory, runF func(*StepsOptions) error) *cobra.Command {
+	opts := &StepsOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "steps <xero|freeagent>",
+		Short: "List the named steps of a run, with the guide's line each one automates",
+		Long: `List, in order, the steps that bot run (or bot check, with --check) goes
+through for the provider: each step's name and the line of Codat's setup guide
+it automates. Screenshots are named after the steps (NN-<step>.png), and
+--screenshot-steps (output.screenshot_steps) takes these names. Nothing is
+started: no browser, no configuration needed.`,
+		Example: `  bot steps xero
+  bot run xero --screenshot-steps "$(bot steps xero --names | grep secret | paste -sd,)"`,
+		Args:      providerArg,
+		ValidArgs: flows.Providers,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Provider = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return stepsRun(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Check, "check", false, "the steps of bot check instead of bot run")
+	cmd.Flags().BoolVar(&opts.Names, "names", false, "print the names only, one per line")
+	return cmd
+}
+
+// stepsRun prints the steps as a numbered table, or the bare names.
+func stepsRun(opts *StepsOptions) error {
+	mode := flows.ModeRun
+	if opts.Check {
+		mode = flows.ModeCheck
+	}
+	steps, err := flows.StepsFor(opts.Provider, mode)
+	if err != nil {
+		return err
+	}
+	if opts.Names {
+		for _, st := range steps {
+			if _, err := fmt.Fprintln(opts.IO.Out, st.Name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	for i, st := range steps {
+		writes := ""
+		if st.Writes {
+			writes = "writes"
+		}
+		fmt.Fprintf(w, "%2d\t%s\t%s\t%s\n", i+1, st.Name, writes, st.Guide)
+	}
+	return w.Flush()
+}
