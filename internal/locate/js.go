@@ -236,3 +236,20 @@ const jsByLabelText = `function(want) {
   }
   return out;
 }`
+
+// jsByTitle finds the dialogs (or other containers of the given roles) that
+// show the visible title args[1] and have no name at all: what a person
+// calls "the Enable Xero dialog" when the page did not wire the title to
+// the dialog. The title must be text of its own, not a button's or a
+// field's; a dialog named something else is not it.
+const jsByTitle = `function(roles, want) {
+  ` + jsNorm + `
+  const root = (this.nodeType === 9 ? this.body : this) || this;
+  const sel = roles.map(r => "[role=" + r + "]").join(",") + (roles.includes("dialog") ? ",dialog[open]" : "");
+  const inert = "button,a,input,textarea,select,[role=button],[role=link],[role=switch],[role=checkbox],[role=radio],[role=textbox]";
+  const named = (box) => { const by = (box.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean)
+    .map(id => box.getRootNode().getElementById(id)).filter(Boolean).map(l => l.innerText).join(" ");
+    return norm(box.getAttribute("aria-label") || by) !== ""; };
+  return [root, ...deepAll(root)].filter(el => el.matches && el.matches(sel) && !named(el)).filter(box =>
+    deepAll(box).some(t => !closestDeep(t, inert) && !t.querySelector(inert) && norm(t.innerText) === norm(want)));
+}`

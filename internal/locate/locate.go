@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -31,18 +32,18 @@ type Match struct {
 	Element *selectors.Element
 	Index   int               // which locator of the element matched
 	Locator selectors.Locator // that locator, with its variables filled
-	// ByPosition is set when a label locator found its field only by
-	// reading the form by position: the label is not wired to the field.
-	ByPosition bool
-	obj        runtime.RemoteObjectID
-	finder     *Finder // to find the element again when the page redraws it
+	// Unwired says how the element was found when the page does not wire
+	// the name the locator gives to it ("by position: ..."), else "".
+	Unwired string
+	obj     runtime.RemoteObjectID
+	finder  *Finder // to find the element again when the page redraws it
 }
 
 // Via says which locator matched, for reports and regression checks.
 func (m *Match) Via() string {
 	via := m.Locator.String()
-	if m.ByPosition {
-		via += " (by position: the label is not wired to its field)"
+	if m.Unwired != "" {
+		via += " (" + m.Unwired + ")"
 	}
 	if m.Index == 0 {
 		return via
@@ -52,7 +53,7 @@ func (m *Match) Via() string {
 
 // Fallback says whether the element was found some other way than its
 // first locator as written: a regression check reports it.
-func (m *Match) Fallback() bool { return m.Index != 0 || m.ByPosition }
+func (m *Match) Fallback() bool { return m.Index != 0 || m.Unwired != "" }
 
 // NotFoundError says an element did not resolve to exactly one visible
 // element before the wait ended.
@@ -195,12 +196,12 @@ func (f *Finder) Probe(ctx context.Context, el *selectors.Element) (*Match, int,
 	most := 0
 	for i, loc := range el.Locators {
 		loc = f.fill(loc)
-		ids, byPos, err := f.candidates(ctx, root, loc)
+		ids, unwired, err := f.candidates(ctx, root, loc)
 		if err != nil {
 			return nil, most, err
 		}
 		if len(ids) == 1 {
-			return &Match{Element: el, Index: i, Locator: loc, ByPosition: byPos, obj: ids[0], finder: f}, 1, nil
+			return &Match{Element: el, Index: i, Locator: loc, Unwired: unwired, obj: ids[0], finder: f}, 1, nil
 		}
 		most = max(most, len(ids))
 	}
@@ -240,17 +241,26 @@ var controlRoles = map[string]bool{
 	"switch": true, "spinbutton": true, "slider": true, "listbox": true,
 }
 
-// candidates returns the visible elements in root that loc finds, and
-// whether a label locator had to read the form by position.
-func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, loc selectors.Locator) (ids []runtime.RemoteObjectID, byPosition bool, err error) {
+// titledRoles are the containers a person names by the title they show.
+var titledRoles = map[string]bool{"dialog": true, "alertdialog": true}
+
+// candidates returns the visible elements in root that loc finds, and how
+// they were found when the page does not wire loc's name to them.
+func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, loc selectors.Locator) (ids []runtime.RemoteObjectID, unwired string, err error) {
 	switch {
 	case loc.Role != "" || loc.Name != "":
-		ids, err = f.byAX(ctx, root, strings.Split(loc.Role, "|"), loc.Name, nil)
+		roles := strings.Split(loc.Role, "|")
+		ids, err = f.byAX(ctx, root, roles, loc.Name, nil)
+		if err == nil && len(ids) == 0 && loc.Name != "" && !slices.ContainsFunc(roles, func(r string) bool { return !titledRoles[r] }) {
+			// A dialog that shows its title without being named by it.
+			unwired = "by its visible title: the " + loc.Role + " is not named"
+			ids, err = f.byJS(ctx, root, jsByTitle, roles, loc.Name)
+		}
 	case loc.Label != "":
 		ids, err = f.byAX(ctx, root, nil, loc.Label, controlRoles)
 		if err == nil && len(ids) == 0 {
 			// A label not wired to its field: read the form by position.
-			byPosition = true
+			unwired = "by position: the label is not wired to its field"
 			ids, err = f.byJS(ctx, root, jsByLabelText, loc.Label)
 		}
 	case loc.Text != "":
@@ -263,10 +273,10 @@ func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, lo
 		ids, err = f.byJS(ctx, root, jsByCSS, loc.CSS)
 	}
 	if err != nil || len(ids) == 0 {
-		return nil, false, err
+		return nil, "", err
 	}
 	ids, err = f.pick(ctx, root, ids, loc)
-	return ids, byPosition, err
+	return ids, unwired, err
 }
 
 func (f *Finder) byAX(ctx context.Context, root runtime.RemoteObjectID, roles []string, name string, only map[string]bool) ([]runtime.RemoteObjectID, error) {

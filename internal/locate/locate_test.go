@@ -111,6 +111,16 @@ func TestFindByWhatAPersonSees(t *testing.T) {
 			el("e", nil, selectors.Locator{Role: "button", Name: "Set up", Near: "Xero"}), ""},
 		{"an empty live region is not an alert", `<div role="alert"></div><div role="alert" style="padding:8px"> </div>`,
 			el("e", nil, selectors.Locator{Role: "alert"}), ""},
+		{"dialog named only by the title it shows",
+			`<button role="switch" aria-label="Enable Xero" aria-checked="false"></button>
+			 <div role="dialog"><h2>Add a new app</h2><button>Enable</button></div>`,
+			el("e", dialog, selectors.Locator{Role: "button", Name: "Enable"}), "Enable"},
+		{"native dialog named only by its title", `<dialog open><div><b>Add a new app</b></div><button>Later</button></dialog>`,
+			el("e", dialog, selectors.Locator{Role: "button", Name: "Later"}), "Later"},
+		{"a dialog's button is not its title", `<div role="dialog"><h2>Other</h2><button>Add a new app</button><button>Enable</button></div>`,
+			el("e", dialog, selectors.Locator{Role: "button", Name: "Enable"}), ""},
+		{"a dialog named otherwise is not found by a title it shows", `<div role="dialog" aria-label="Other"><h2>Add a new app</h2><button>Enable</button></div>`,
+			el("e", dialog, selectors.Locator{Role: "button", Name: "Enable"}), ""},
 		{"Enable in the dialog is not the Enable Xero switch",
 			`<button role="switch" aria-checked="false" aria-label="Enable Xero">x</button>
 			 <div role="dialog" aria-labelledby="h"><h2 id="h">Add a new app</h2><button>Enable</button></div>`,

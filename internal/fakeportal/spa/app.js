@@ -411,7 +411,9 @@
     var tid = uid();
     var portal = h('div', { cls: 'portal' });
     var back = h('div', { cls: 'back', 'aria-hidden': 'true' });
-    var dlg = h('div', { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': tid, cls: 'dlg', tabindex: '-1' });
+    // o.unnamed: the title is shown but not wired to the dialog (no
+    // accessible name), as some component libraries leave it.
+    var dlg = h('div', { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': o.unnamed ? null : tid, cls: 'dlg', tabindex: '-1' });
     var closed = false;
     function close(now) {
       if (closed) { return; }
@@ -994,7 +996,7 @@
           h('div', { cls: 'acts' },
             S("Later") ? h('button', { type: 'button', cls: 'btn ghost', onclick: function () { close(); } }, L("Later")) : null,
             now)];
-      }, { focus: function () { return now; } });
+      }, { focus: function () { return now; }, unnamed: true });
     }
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
