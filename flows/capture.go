@@ -95,6 +95,11 @@ func (s *Session) cover(ctx context.Context, frame string) error {
 	s.mu.Lock()
 	values := append([]string(nil), s.secrets...)
 	s.mu.Unlock()
+	if s.ClientID != "" {
+		// Masked too where the page is behind a modal (aria-hidden) and the
+		// locators below do not see it.
+		values = append(values, s.ClientID)
+	}
 	if err := locate.CallOnDocument(ctx, jsCoverValues, values); err != nil {
 		return err
 	}

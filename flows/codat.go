@@ -129,12 +129,14 @@ func (c codat) fillOnCodat(ctx context.Context, s *Session, element, value strin
 }
 
 // save clicks Save and waits for the confirmation, or reports the error the
-// portal shows beside a field.
+// portal shows beside a field. The Enable dialog also says the settings were
+// saved: a modal may hide the rest of the page, the toast with it
+// (aria-hidden), as component libraries do.
 func (c codat) save(ctx context.Context, s *Session) error {
 	if err := s.Click(ctx, "codat.settings.save"); err != nil {
 		return err
 	}
-	m, err := s.finder(nil).First(ctx, s.El("codat.settings.saved"), s.El("codat.settings.error"))
+	m, err := s.finder(nil).First(ctx, s.El("codat.settings.saved"), s.El("codat.settings.error"), s.El("codat.enable_dialog.dialog"))
 	if err != nil {
 		return err
 	}

@@ -415,9 +415,16 @@
     // accessible name), as some component libraries leave it.
     var dlg = h('div', { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': o.unnamed ? null : tid, cls: 'dlg', tabindex: '-1' });
     var closed = false;
+    // Everything outside the dialog is hidden from assistive technology while
+    // it is open, the toasts too, as Radix's and MUI's modals do.
+    var hidden = Array.prototype.filter.call(document.body.children, function (el) {
+      return el.getAttribute('aria-hidden') !== 'true';
+    });
+    hidden.forEach(function (el) { el.setAttribute('aria-hidden', 'true'); });
     function close(now) {
       if (closed) { return; }
       closed = true;
+      hidden.forEach(function (el) { el.removeAttribute('aria-hidden'); });
       openDialogs = openDialogs.filter(function (d) { return d !== handle; });
       portal.classList.remove(c('shown'));
       document.removeEventListener('keydown', onKey, true);
