@@ -141,7 +141,7 @@ func TestFindByWhatAPersonSees(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx := open(t, tt.html, 2*time.Second)
+			ctx := open(t, tt.html, 15*time.Second)
 			f := &locate.Finder{}
 			if tt.want == "" {
 				m, _, err := f.Probe(ctx, tt.el)
@@ -186,7 +186,7 @@ func TestWaitsForRenderingAndTransitions(t *testing.T) {
 	  setTimeout(() => document.body.prepend(banner), 150);
 	}, 200);
 	</script>`
-	ctx := open(t, page, 5*time.Second)
+	ctx := open(t, page, 20*time.Second)
 	f := &locate.Finder{}
 	dlg := &selectors.Locator{Role: "dialog", Name: "Add a new app"}
 	steps := []struct {
@@ -230,7 +230,7 @@ func TestClickNeverLandsOnWhatMovedUnderTheMouse(t *testing.T) {
 	  return r;
 	};
 	</script>`
-	ctx := open(t, page, 5*time.Second)
+	ctx := open(t, page, 20*time.Second)
 	f := &locate.Finder{}
 	m, err := f.Find(ctx, el("create", nil, selectors.Locator{Role: "button", Name: "Create app"}))
 	if err != nil {
@@ -261,7 +261,7 @@ func TestShadowDOM(t *testing.T) {
 	    r.querySelectorAll("button").forEach((b, i) => b.onclick = () => {
 	      document.getElementById("out").textContent = "clicked " + i + " " + r.querySelector("x-field").shadowRoot.querySelector("input").value; }); } });
 	</script>`
-	ctx := open(t, page, 5*time.Second)
+	ctx := open(t, page, 20*time.Second)
 	f := &locate.Finder{}
 	m, err := f.Find(ctx, el("name", nil, selectors.Locator{Label: "App name"}))
 	if err != nil {
@@ -295,7 +295,7 @@ func TestHiddenInputsAndRedrawnWidgets(t *testing.T) {
 	  document.querySelector("#w button").onclick = () => setTimeout(() => { on = !on; draw(); }, 100); };
 	draw();
 	</script>`
-	ctx := open(t, page, 5*time.Second)
+	ctx := open(t, page, 20*time.Second)
 	f := &locate.Finder{}
 	for _, e := range []*selectors.Element{
 		el("agree", nil, selectors.Locator{Role: "checkbox", Name: "I agree"}),
