@@ -11,7 +11,25 @@ const jsNorm = `const norm = (s) => (s || "").replace(/\s+/g, " ").trim().replac
   const deepAll = (root) => { const out = []; const walk = (n) => { for (const el of n.querySelectorAll("*")) { out.push(el); if (el.shadowRoot) walk(el.shadowRoot); } }; walk(root); if (root.shadowRoot) walk(root.shadowRoot); return out; };
   const up = (n) => n.parentElement || (n.parentNode && n.parentNode.host) || null;
   const within = (a, b) => { for (let n = b; n; n = up(n)) if (n === a) return true; return false; };
-  const closestDeep = (el, sel) => { for (let n = el; n; n = up(n)) if (n.matches && n.matches(sel)) return n; return null; };`
+  const closestDeep = (el, sel) => { for (let n = el; n; n = up(n)) if (n.matches && n.matches(sel)) return n; return null; };
+  // ownText is the text an element shows as its own words: without what
+  // its buttons, links and fields say, decorations hidden from assistive
+  // technology, or hidden text ("Client ID" of "Client ID <button>ⓘ</button>").
+  const ownText = (el) => {
+    const skip = "button,a,input,textarea,select,option,[role=button],[role=link],[role=switch],[role=checkbox],[role=radio],[role=textbox],[aria-hidden=true],script,style,template";
+    const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let out = "";
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      let ok = true;
+      for (let p = n.parentElement; p && ok; p = p === el ? null : p.parentElement) {
+        if (p !== el && p.matches(skip)) ok = false;
+        else { const st = getComputedStyle(p); if (st.display === "none" || st.visibility === "hidden") ok = false; }
+      }
+      if (ok) out += n.nodeValue;
+    }
+    return out;
+  };
+  const saysOwn = (el, want) => norm(el.innerText).includes(norm(want)) && norm(ownText(el)) === norm(want);`
 
 // jsByText returns the innermost visible elements whose text is exactly
 // args[0] (mode "text"), matches the regexp args[0] (mode "pattern"), or the
@@ -197,13 +215,13 @@ const jsByLabelText = `function(want) {
   const toggles = 'input[type=checkbox],input[type=radio],[role=checkbox],[role=radio],[role=switch]';
   const inert = 'button,a,[role=button],[role=link],option,script,style,template';
   const all = [root, ...deepAll(root)].filter(el => !["SCRIPT","STYLE","TEMPLATE","HEAD"].includes(el.tagName));
-  let hits = all.filter(el => !el.matches(ctlSel) && !closestDeep(el, inert) && !el.querySelector(inert + "," + ctlSel) && norm(el.innerText) === norm(want));
+  let hits = all.filter(el => !el.matches(ctlSel) && !closestDeep(el, inert) && saysOwn(el, want));
   hits = hits.filter(el => !hits.some(o => o !== el && within(el, o)));
   const ownName = (c) => {
     const names = [];
     if (c.getAttribute("aria-label")) names.push(c.getAttribute("aria-label"));
-    for (const id of (c.getAttribute("aria-labelledby") || "").split(/\s+/)) { const l = id && c.getRootNode().getElementById && c.getRootNode().getElementById(id); if (l) names.push(l.innerText); }
-    if (c.labels) for (const l of c.labels) names.push(l.innerText);
+    for (const id of (c.getAttribute("aria-labelledby") || "").split(/\s+/)) { const l = id && c.getRootNode().getElementById && c.getRootNode().getElementById(id); if (l) names.push(ownText(l)); }
+    if (c.labels) for (const l of c.labels) names.push(ownText(l));
     return names.map(norm).filter(Boolean);
   };
   // Only blank text, a required marker or a colon may sit between the two.
@@ -251,5 +269,5 @@ const jsByTitle = `function(roles, want) {
     .map(id => box.getRootNode().getElementById(id)).filter(Boolean).map(l => l.innerText).join(" ");
     return norm(box.getAttribute("aria-label") || by) !== ""; };
   return [root, ...deepAll(root)].filter(el => el.matches && el.matches(sel) && !named(el)).filter(box =>
-    deepAll(box).some(t => !closestDeep(t, inert) && !t.querySelector(inert) && norm(t.innerText) === norm(want)));
+    deepAll(box).some(t => !closestDeep(t, inert) && saysOwn(t, want)));
 }`
