@@ -54,10 +54,19 @@ demo: build browser ## run both providers against the local replicas (DEMO_FLAGS
 	echo "screenshots: out/screenshots/xero/ out/screenshots/freeagent/ (secrets covered, the field of each step framed)"; \
 	exit $$status
 
-lint: ## gofmt and go vet
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT := bin/golangci-lint-$(GOLANGCI_LINT_VERSION)
+
+lint: $(GOLANGCI_LINT) ## gofmt, go vet and golangci-lint (.golangci.yml; installed into bin/ on first use)
 	@files=$$(gofmt -l .); \
 	if [ -n "$$files" ]; then echo "gofmt needed:" $$files >&2; exit 1; fi
 	$(GO) vet ./...
+	$(GOLANGCI_LINT) run ./...
+
+$(GOLANGCI_LINT):
+	@mkdir -p bin
+	GOBIN=$(CURDIR)/bin/.golangci $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	mv bin/.golangci/golangci-lint $@ && rmdir bin/.golangci
 
 clean: ## remove bin/ and out/
 	rm -rf bin out

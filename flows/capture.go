@@ -105,7 +105,7 @@ func (s *Session) cover(ctx context.Context, frame string) error {
 	}
 	f := s.finder(nil)
 	for name, el := range s.Env.Selectors.Elements {
-		if !(el.Secret || el.Mask) || !strings.HasPrefix(name, s.portal+".") {
+		if !el.Secret && !el.Mask || !strings.HasPrefix(name, s.portal+".") {
 			continue
 		}
 		if m, _, _ := f.Probe(ctx, el); m != nil {

@@ -143,7 +143,7 @@ func (c codat) save(ctx context.Context, s *Session) error {
 	if m.Element.Name == "codat.settings.error" {
 		msg, _ := m.Value(ctx)
 		return &fail.Error{Kind: fail.Mismatch, Page: "codat.settings", Element: m.Element.Name,
-			Err: fmt.Errorf("Codat refused the settings: %q", s.Scrub(msg))}
+			Err: fmt.Errorf("the Codat portal refused the settings: %q", s.Scrub(msg))}
 	}
 	s.Summary.Codat.Saved = true
 	if s.state != nil {

@@ -119,7 +119,7 @@ func (fa *freeagent) createApp(ctx context.Context, s *Session) error {
 	if m.Element.Name == "freeagent.new_app.error" {
 		msg, _ := m.Value(ctx)
 		return &fail.Error{Kind: fail.Mismatch, Page: "freeagent.new_app", Element: m.Element.Name,
-			Err: fmt.Errorf("FreeAgent refused the new app: %q", msg)}
+			Err: fmt.Errorf("the FreeAgent dashboard refused the new app: %q", msg)}
 	}
 	u, err := s.Location(ctx)
 	if err != nil {

@@ -81,7 +81,7 @@ func TestSecondRunWhileOneRunsIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer lock.Release()
+	defer func() { _ = lock.Release() }()
 	r := run(t, cfg, "xero")
 	if fail.ExitCode(r.err) != 6 || !strings.Contains(r.err.Error(), "already running") {
 		t.Fatalf("err = %v, want exit 6 naming the other run", r.err)

@@ -151,7 +151,7 @@ func (x *xero) createApp(ctx context.Context, s *Session) error {
 		if m.Element.Name == "xero.new_app.error" {
 			msg, _ := m.Value(ctx)
 			return &fail.Error{Kind: fail.Mismatch, Page: "xero.new_app", Element: "xero.new_app.error",
-				Err: fmt.Errorf("Xero refused the new app: %q", msg)}
+				Err: fmt.Errorf("the Xero portal refused the new app: %q", msg)}
 		}
 	} else {
 		if err := s.Click(ctx, "xero.my_apps.app_link"); err != nil {
@@ -181,7 +181,7 @@ func (x *xero) readAppID(ctx context.Context, s *Session) error {
 		return id != nil, nil
 	})
 	if err != nil {
-		return &fail.Error{Kind: fail.Mismatch, Page: "xero.app_details", Err: fmt.Errorf("App details is at %s, expected /app/manage/app/{id}", at)}
+		return &fail.Error{Kind: fail.Mismatch, Page: "xero.app_details", Err: fmt.Errorf("the App details page is at %s, expected /app/manage/app/{id}", at)}
 	}
 	s.AppID = id[1]
 	s.Vars["id"] = id[1]
@@ -221,7 +221,7 @@ func (x *xero) saveAppDetails(ctx context.Context, s *Session) error {
 	}
 	if m.Element.Name == "xero.app_details.error" {
 		msg, _ := m.Value(ctx)
-		return &fail.Error{Kind: fail.Mismatch, Page: "xero.app_details", Element: m.Element.Name, Err: fmt.Errorf("Xero refused the app details: %q", msg)}
+		return &fail.Error{Kind: fail.Mismatch, Page: "xero.app_details", Element: m.Element.Name, Err: fmt.Errorf("the Xero portal refused the app details: %q", msg)}
 	}
 	return nil
 }

@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	_ = os.RemoveAll(dir) // a temporary directory: nothing to do if it stays
 	os.Exit(code)
 }
 
@@ -74,7 +74,7 @@ func startUntil(t *testing.T, cmd *exec.Cmd, marker string) (bool, *strings.Buil
 	for sc.Scan() {
 		log.WriteString(sc.Text() + "\n")
 		if strings.Contains(sc.Text(), marker) {
-			go io.Copy(io.Discard, stderr)
+			go func() { _, _ = io.Copy(io.Discard, stderr) }() // keep the pipe drained
 			return true, &log
 		}
 	}

@@ -125,22 +125,23 @@ func run(args []string, stdout, stderr io.Writer) error {
 	for _, name := range seedXeroApp {
 		p.AddXeroApp(name)
 	}
-	fmt.Fprintf(stdout, "xero login:     %s\n", p.XeroLoginURL)
-	fmt.Fprintf(stdout, "xero developer: %s/app/manage\n", p.XeroDeveloperURL)
-	fmt.Fprintf(stdout, "codat:          %s/settings/integrations/accounting\n", p.CodatURL)
-	fmt.Fprintf(stdout, "codat login:    %s\n", p.CodatLoginURL)
-	fmt.Fprintf(stdout, "freeagent:      %s/apps\n", p.FreeAgentURL)
-	fmt.Fprintf(stdout, "foreign:        %s\n", p.ForeignURL)
+	if _, err := fmt.Fprintf(stdout, "xero login:     %s\nxero developer: %s/app/manage\ncodat:          %s/settings/integrations/accounting\n"+
+		"codat login:    %s\nfreeagent:      %s/apps\nforeign:        %s\n",
+		p.XeroLoginURL, p.XeroDeveloperURL, p.CodatURL, p.CodatLoginURL, p.FreeAgentURL, p.ForeignURL); err != nil {
+		return err
+	}
 	if *writeConfig != "" {
 		if err := os.WriteFile(*writeConfig, []byte(ConfigYAML(p)), 0o600); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "config written to %s (demo account credentials inside)\n", *writeConfig)
+		if _, err := fmt.Fprintf(stdout, "config written to %s (demo account credentials inside)\n", *writeConfig); err != nil {
+			return err
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	<-ctx.Done()
-	fmt.Fprintln(stdout, "stopping")
+	_, _ = fmt.Fprintln(stdout, "stopping") // stopping anyway
 	done := make(chan struct{})
 	go func() { p.Close(); close(done) }()
 	select {

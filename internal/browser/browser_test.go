@@ -22,7 +22,7 @@ import (
 
 func page(t *testing.T) string {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "<title>hello portalbot</title>")
+		_, _ = fmt.Fprint(w, "<title>hello portalbot</title>")
 	}))
 	t.Cleanup(ts.Close)
 	return ts.URL

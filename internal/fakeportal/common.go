@@ -94,7 +94,7 @@ func (p *Portals) render(w http.ResponseWriter, status int, portal, title, name 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(out.Bytes())
+	_, _ = w.Write(out.Bytes()) // the client went away: nothing to do
 }
 
 // fragment renders one template to a string (for fetch responses).
@@ -110,7 +110,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	_ = json.NewEncoder(w).Encode(v) // the client went away: nothing to do
 }
 
 // statusRecorder keeps the status for the request log.

@@ -250,7 +250,7 @@ func Start(opts Options) (*Portals, error) {
 		ln, err := net.Listen("tcp", net.JoinHostPort(opts.Host, strconv.Itoa(port)))
 		if err != nil {
 			for _, s := range p.servers {
-				s.ln.Close()
+				_ = s.ln.Close()
 			}
 			return nil, fmt.Errorf("fakeportal: listen for %s: %w", d.name, err)
 		}
@@ -314,7 +314,7 @@ func (p *Portals) Close() {
 	p.closed = true
 	p.mu.Unlock()
 	for _, s := range p.servers {
-		s.srv.Close()
+		_ = s.srv.Close() // Close ends the listener; its error says it was closed already
 	}
 	p.wg.Wait()
 }

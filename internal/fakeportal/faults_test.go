@@ -226,8 +226,8 @@ func TestNoSecretsInLogsOrWrites(t *testing.T) {
 		mu.Unlock()
 	}})
 	b := newBrowser(t)
-	r := xeroSignIn(t, p, b, "/app/manage")
-	r = b.post(p.XeroDeveloperURL+"/app/manage/app", newAppForm("Acme Books Demo"))
+	xeroSignIn(t, p, b, "/app/manage")
+	r := b.post(p.XeroDeveloperURL+"/app/manage/app", newAppForm("Acme Books Demo"))
 	id := reAppID.FindStringSubmatch(r.URL.Path)[1]
 	sec := b.postJSON(p.XeroDeveloperURL+"/app/manage/api/apps/"+id+"/secrets", nil).JSON["value"].(string)
 	codatSignIn(t, p, b, "/settings/integrations/accounting")

@@ -155,7 +155,10 @@ func (p *Portals) faCreateApp(w http.ResponseWriter, r *http.Request) {
 	d.Description = strings.TrimSpace(r.FormValue("app[description]"))
 	d.HomepageURL = strings.TrimSpace(r.FormValue("app[homepage_url]"))
 	d.RedirectURIs = r.FormValue("app[redirect_uris]")
-	r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form: "+err.Error(), http.StatusBadRequest)
+		return
+	}
 	for _, v := range r.PostForm["app[practice_api]"] {
 		if v == "1" {
 			d.Practice = true

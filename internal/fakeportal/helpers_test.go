@@ -43,7 +43,7 @@ func (b *browser) do(req *http.Request) resp {
 	if err != nil {
 		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	body, _ := io.ReadAll(res.Body)
 	r := resp{Status: res.StatusCode, Body: string(body), URL: res.Request.URL}
 	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {

@@ -135,7 +135,7 @@ func (p *Portals) spaHandler(s *server, h http.Handler) http.Handler {
 		if r.Method == http.MethodGet && r.URL.Path == "/_spa/app.js" {
 			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-store")
-			w.Write(spaAppJS)
+			_, _ = w.Write(spaAppJS)
 			return
 		}
 		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/_spa/view/") {
@@ -211,7 +211,7 @@ func (p *Portals) spaRender(w http.ResponseWriter, status int, portal, title, na
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(b.Bytes())
+	_, _ = w.Write(b.Bytes())
 }
 
 func jsonString(v any) (string, error) {

@@ -528,7 +528,10 @@ func (p *Portals) xeroConfigSave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form: "+err.Error(), http.StatusBadRequest)
+		return
+	}
 	var uris []string
 	errs := map[string]string{}
 	for _, u := range r.PostForm["redirect_uri"] {
