@@ -141,7 +141,10 @@ func (m *Match) Click(ctx context.Context) error {
 // and was stopped before the page saw it.
 func guardedClick(ctx context.Context, target runtime.RemoteObjectID, x, y float64) (done bool, err error) {
 	g, err := callOn(ctx, target, jsArmClick, "", false)
-	if err != nil || g.ObjectID == "" {
+	switch {
+	case err != nil && transient(err):
+		return false, nil // the element was redrawn meanwhile: look again
+	case err != nil:
 		return false, err
 	}
 	defer func() {
@@ -151,18 +154,14 @@ func guardedClick(ctx context.Context, target runtime.RemoteObjectID, x, y float
 		return false, err
 	}
 	st, err := callOn(ctx, g.ObjectID, jsDisarmClick, "", true)
-	if err != nil {
-		// The click navigated away: it was delivered.
-		return transient(err), ignoreTransient(err)
+	switch {
+	case err == nil:
+		return string(st.Value) != `"missed"`, nil
+	case transient(err):
+		return true, nil // the click navigated away: it was delivered
+	default:
+		return false, err
 	}
-	return string(st.Value) != `"missed"`, nil
-}
-
-func ignoreTransient(err error) error {
-	if transient(err) {
-		return nil
-	}
-	return err
 }
 
 // Fill replaces the field's content with text, typed as input events so
