@@ -231,18 +231,12 @@ func (p *Portals) codatMux() http.Handler {
 	return mux
 }
 
+// codatAuth requires a portal session: pages go to Auth0's authorize,
+// API calls get 401.
 func (p *Portals) codatAuth(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if ss := p.getSession(p.servers[srvCodat], r); ss != nil && ss.account != "" {
-			h(w, r)
-			return
-		}
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Your session has expired. Log in again."})
-			return
-		}
+	return p.requireSession(srvCodat, "/api/", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, p.codatAuthorizeURL(r.URL.RequestURI()), http.StatusFound)
-	}
+	}, h)
 }
 
 func (p *Portals) codatCallback(w http.ResponseWriter, r *http.Request) {

@@ -328,3 +328,20 @@ func notFound(p *Portals, portal string) http.HandlerFunc {
 		p.render(w, http.StatusNotFound, portal, "Page not found", "notfound", nil)
 	}
 }
+
+// requireSession serves h to a signed-in session of server srv. Without
+// one, an API call (a path under apiPrefix, when set) gets a 401 the page's
+// script shows, and a page goes to signIn.
+func (p *Portals) requireSession(srv int, apiPrefix string, signIn, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if ss := p.getSession(p.servers[srv], r); ss != nil && ss.account != "" {
+			h(w, r)
+			return
+		}
+		if apiPrefix != "" && strings.HasPrefix(r.URL.Path, apiPrefix) {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Your session has expired. Log in again."})
+			return
+		}
+		signIn(w, r)
+	}
+}

@@ -74,20 +74,16 @@ func (p *Portals) faBase(w http.ResponseWriter, r *http.Request) faData {
 }
 
 func (p *Portals) faAuth(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s := p.servers[srvFreeAgent]
-		if ss := p.getSession(s, r); ss != nil && ss.account != "" {
-			h(w, r)
-			return
-		}
+	return p.requireSession(srvFreeAgent, "", func(w http.ResponseWriter, r *http.Request) {
 		ret := r.URL.RequestURI()
 		if r.Method != http.MethodGet {
 			ret = "/apps"
 		}
+		s := p.servers[srvFreeAgent]
 		p.dropSession(w, s, r)
 		p.newSession(w, s, &session{returnTo: ret, flash: "You need to sign in or sign up before continuing."})
 		http.Redirect(w, r, "/users/sign_in", http.StatusFound)
-	}
+	}, h)
 }
 
 func (p *Portals) faSignIn(w http.ResponseWriter, r *http.Request) {

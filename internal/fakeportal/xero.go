@@ -224,18 +224,10 @@ func (p *Portals) xeroDevMux() http.Handler {
 // xeroDev requires a developer session: pages go to the identity sign-in,
 // API calls get 401.
 func (p *Portals) xeroDev(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if ss := p.getSession(p.servers[srvXeroDev], r); ss != nil && ss.account != "" {
-			h(w, r)
-			return
-		}
-		if strings.HasPrefix(r.URL.Path, "/app/manage/api/") {
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Your session has expired. Log in again."})
-			return
-		}
+	return p.requireSession(srvXeroDev, "/app/manage/api/", func(w http.ResponseWriter, r *http.Request) {
 		ret := p.XeroDeveloperURL + "/signin-oidc?returnTo=" + url.QueryEscape(r.URL.RequestURI())
 		http.Redirect(w, r, p.XeroLoginURL+"/identity/user/login?ReturnUrl="+url.QueryEscape(ret), http.StatusFound)
-	}
+	}, h)
 }
 
 func (p *Portals) xeroDevCallback(w http.ResponseWriter, r *http.Request) {
