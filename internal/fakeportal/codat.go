@@ -142,10 +142,7 @@ func (p *Portals) codatPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !strings.EqualFold(email, p.Creds.CodatEmail) || r.FormValue("password") != p.Creds.CodatPassword {
-		p.mu.Lock()
-		p.st.failed["codat"]++
-		p.logWrite("codat", "sign-in refused", "wrong email or password")
-		p.mu.Unlock()
+		p.refuse("codat", "sign-in refused", "wrong email or password")
 		d.Alert = msgCodatWrongPassword
 		p.render(w, http.StatusBadRequest, "codat", "Enter your password | Codat", "codat_password", d)
 		return
@@ -178,10 +175,7 @@ func (p *Portals) codatMFA(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !validTOTP(r.FormValue("code"), p.Creds.CodatTOTPSecret) {
-		p.mu.Lock()
-		p.st.failed["codat"]++
-		p.logWrite("codat", "two-step code refused", "")
-		p.mu.Unlock()
+		p.refuse("codat", "two-step code refused", "")
 		d.Alert = msgCodatWrongCode
 		p.render(w, http.StatusBadRequest, "codat", "Verify your identity | Codat", "codat_mfa", d)
 		return

@@ -345,3 +345,12 @@ func (p *Portals) requireSession(srv int, apiPrefix string, signIn, h http.Handl
 		signIn(w, r)
 	}
 }
+
+// refuse records a refused sign-in or code on portal: it counts toward the
+// portal's failures (Xero locks after 6) and is in the records.
+func (p *Portals) refuse(portal, what, detail string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.st.failed[portal]++
+	p.logWrite(portal, what, detail)
+}

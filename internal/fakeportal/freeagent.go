@@ -104,10 +104,7 @@ func (p *Portals) faSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.FormValue("user[email]"))
 	if !strings.EqualFold(email, p.Creds.FreeAgentEmail) || r.FormValue("user[password]") != p.Creds.FreeAgentPassword {
-		p.mu.Lock()
-		p.st.failed["freeagent"]++
-		p.logWrite("freeagent", "sign-in refused", "invalid email or password")
-		p.mu.Unlock()
+		p.refuse("freeagent", "sign-in refused", "invalid email or password")
 		d := faData{Alert: msgFAInvalid, Email: email, Errors: map[string]string{}}
 		p.render(w, http.StatusUnprocessableEntity, "freeagent", "Sign in | FreeAgent Developer Dashboard", "fa_signin", d)
 		return

@@ -159,10 +159,7 @@ func (p *Portals) xeroTwoFactor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !validTOTP(r.FormValue("code"), p.Creds.XeroTOTPSecret) {
-		p.mu.Lock()
-		p.st.failed["xero"]++
-		p.logWrite("xero", "two-step code refused", "")
-		p.mu.Unlock()
+		p.refuse("xero", "two-step code refused", "")
 		d.Alert = msgXeroWrongCode
 		p.render(w, http.StatusOK, "xero", "Two-step authentication | Xero", "xero_twofactor", d)
 		return
