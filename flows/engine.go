@@ -343,3 +343,19 @@ func (s *Session) saveState() error {
 	}
 	return nil
 }
+
+// openExistingApp clicks the app's link on My Apps. When the link is not
+// there although an earlier run's state says the app exists, the app was
+// most likely deleted or renamed in the portal: the error says which state
+// file to remove to start over.
+func (s *Session) openExistingApp(ctx context.Context, link string) error {
+	err := s.Click(ctx, link)
+	var nf *locate.NotFoundError
+	if err == nil || s.AppID == "" || !errors.As(err, &nf) {
+		return err
+	}
+	return &fail.Error{Kind: fail.Mismatch, Portal: s.portal, Page: nf.Page, Element: nf.Element,
+		Hint: fmt.Sprintf("the state file %s says app %s exists, but My Apps has no app named %q: if it was deleted or renamed, remove that file to start over",
+			state.Path(s.outDir(), s.Provider, s.Env.Config.App.Name), s.AppID, s.Env.Config.App.Name),
+		Err: err}
+}

@@ -106,7 +106,7 @@ var freeagentAppPath = regexp.MustCompile(`/apps/([^/?#]+)$`)
 
 func (fa *freeagent) createApp(ctx context.Context, s *Session) error {
 	if fa.reused {
-		if err := s.Click(ctx, "freeagent.my_apps.app_link"); err != nil {
+		if err := s.openExistingApp(ctx, "freeagent.my_apps.app_link"); err != nil {
 			return err
 		}
 	} else if err := s.Click(ctx, "freeagent.new_app.create"); err != nil {

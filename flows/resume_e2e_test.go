@@ -47,6 +47,36 @@ func TestRerunContinuesAndNeverDuplicates(t *testing.T) {
 	}
 }
 
+// An app deleted in the portal after a run: the state still names it, so
+// the rerun stops (exit 4) and says which state file to remove, and creates
+// nothing.
+func TestStateOfADeletedAppSaysWhatToRemove(t *testing.T) {
+	for _, provider := range []string{"xero", "freeagent"} {
+		t.Run(provider, func(t *testing.T) {
+			first := fakeportal.StartT(t, fakeportal.Options{})
+			cfg := testConfig(t, first)
+			if r := run(t, cfg, provider); r.err != nil {
+				t.Fatal(r.err)
+			}
+			again := fakeportal.StartT(t, fakeportal.Options{}) // the same accounts, no app
+			out := cfg.Out
+			cfg = testConfig(t, again)
+			cfg.Out = out
+			r := run(t, cfg, provider)
+			if fail.ExitCode(r.err) != 4 {
+				t.Fatalf("exit = %d (%v), want 4", fail.ExitCode(r.err), r.err)
+			}
+			file := state.Path(out, provider, cfg.App.Name)
+			if !strings.Contains(r.err.Error(), file) || !strings.Contains(r.err.Error(), "remove that file") {
+				t.Errorf("the error does not say to remove %s: %v", file, r.err)
+			}
+			if w := again.Records().Writes; len(w) != 0 {
+				t.Errorf("the rerun wrote to the portals: %+v", w)
+			}
+		})
+	}
+}
+
 // With the state gone (or a run killed between "Generate a secret" and
 // storing it), the app is reused, a new secret goes to Codat, and the one
 // nothing holds is removed.

@@ -154,7 +154,7 @@ func (x *xero) createApp(ctx context.Context, s *Session) error {
 				Err: fmt.Errorf("the Xero portal refused the new app: %q", msg)}
 		}
 	} else {
-		if err := s.Click(ctx, "xero.my_apps.app_link"); err != nil {
+		if err := s.openExistingApp(ctx, "xero.my_apps.app_link"); err != nil {
 			return err
 		}
 		if _, err := s.arrive(ctx, xeroSignIn(s), "xero.app_details.heading"); err != nil {
