@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"go.uber.org/zap"
 
 	"portalbot/internal/fail"
 	"portalbot/internal/locate"
@@ -23,8 +25,9 @@ import (
 // every element, not only the first that is missing.
 
 // CheckWait is how long a check waits for each element once its page is
-// ready: the page has rendered by then, so a missing element is missing.
-var CheckWait = 3 * time.Second
+// ready: the page has rendered by then, so a missing element is missing. It
+// leaves time for the drift rules (locate.DriftAfter) to follow a rewording.
+var CheckWait = 1200 * time.Millisecond
 
 func checkSteps(provider string) []Step {
 	switch provider {
@@ -62,6 +65,12 @@ func checkPage(page string) func(context.Context, *Session) error {
 }
 
 func (s *Session) checkPage(ctx context.Context, page string) error {
+	return s.checkPageExcept(ctx, page, nil)
+}
+
+// checkPageExcept checks the elements of page that skip does not name (a
+// dialog's second screen: the first screen's elements are checked already).
+func (s *Session) checkPageExcept(ctx context.Context, page string, skip func(name string) bool) error {
 	p := s.Env.Selectors.Page(page)
 	if p.Ready != "" {
 		if _, err := s.Find(ctx, page+"."+p.Ready); err != nil {
@@ -74,6 +83,9 @@ func (s *Session) checkPage(ctx context.Context, page string) error {
 		}
 	}
 	for _, el := range s.Env.Selectors.PageElements(page) {
+		if skip != nil && skip(el.Name) {
+			continue
+		}
 		if el.When != "" {
 			s.Summary.Checks = append(s.Summary.Checks, report.Check{Page: page, Element: el.Name, Status: "conditional", When: el.When})
 			continue
@@ -97,10 +109,21 @@ func (s *Session) recordCheck(page, element string, m *locate.Match, nf *locate.
 		c.Expected = el.Locators[0].String()
 	}
 	switch {
+	case m != nil && m.Drifted():
+		c.Status, c.Via = "drift", m.Via()
+		d := m.Drifts[len(m.Drifts)-1]
+		c.Seen = s.Scrub(d.Seen)
+		if d.Within {
+			c.Via = fmt.Sprintf("in a container now named %q (%s)", d.Seen, d.How)
+		} else {
+			c.Via = fmt.Sprintf("%s (%s)", d.Locator, d.How)
+		}
+		s.fixes.add(element, m)
 	case m != nil && !m.Fallback():
 		c.Status, c.Via = "found", m.Via()
 	case m != nil:
 		c.Status, c.Via = "fallback", m.Via()
+		s.fixes.add(element, m)
 	case nf != nil && nf.Ambiguous > 1:
 		c.Status = "ambiguous"
 		c.Via = fmt.Sprintf("%d matches", nf.Ambiguous)
@@ -122,6 +145,32 @@ func (x *xero) checkNewApp(ctx context.Context, s *Session) error {
 	}
 	if err := s.checkPage(ctx, "xero.new_app"); err != nil {
 		return err
+	}
+	// A dialog of two screens: answer the first (typing is no write),
+	// go on with Next, and check what the second shows; never submit.
+	if next, _, _ := s.finder(nil).Probe(ctx, s.El("xero.new_app.next")); next != nil {
+		for _, do := range []func(context.Context, *Session) error{x.fillAppName, x.chooseWebApp, x.answerQuestions} {
+			if err := do(ctx, s); err != nil {
+				return err
+			}
+		}
+		if err := next.Click(ctx); err != nil {
+			return err
+		}
+		if _, err := s.Find(ctx, "xero.new_app.create"); err != nil {
+			return err
+		}
+		found := func(name string) bool {
+			for _, c := range s.Summary.Checks {
+				if c.Element == name && c.Status != "missing" && c.Status != "ambiguous" {
+					return true
+				}
+			}
+			return false
+		}
+		if err := s.checkPageExcept(ctx, "xero.new_app", found); err != nil {
+			return err
+		}
 	}
 	// Close the dialog without creating anything.
 	_ = chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape))
@@ -218,13 +267,39 @@ func (c codat) checkSettings(ctx context.Context, s *Session) error {
 }
 
 // checkOutcome turns the checks into the run's result: exit 4 naming every
-// element that no longer matches, page by page.
+// element that no longer matches, page by page; else exit 7 naming every
+// element the portal reworded in a way the bot follows, with the fix file
+// written for them; else success.
 func checkOutcome(s *Session) error {
-	var bad []string
-	for _, c := range s.Summary.Checks {
-		if c.Status == "missing" || c.Status == "ambiguous" {
-			bad = append(bad, fmt.Sprintf("%s (page %s, expected %s): %s", c.Element, c.Page, c.Expected, c.Status))
+	fixes, ferr := s.fixes.write(s.Env.Selectors, filepath.Join(s.outDir(), "selectors-fix"), s.Vars)
+	if ferr != nil {
+		s.Env.Log.Warn("could not write the selector fixes", zap.Error(ferr))
+	}
+	for i, c := range s.Summary.Checks {
+		if f := fixes[portalOf(c.Element)]; f != "" && (c.Status == "drift" || c.Status == "fallback") {
+			s.Summary.Checks[i].Fix = f
 		}
+	}
+	var bad, drifted []string
+	for _, c := range s.Summary.Checks {
+		switch c.Status {
+		case "missing", "ambiguous":
+			bad = append(bad, fmt.Sprintf("%s (page %s, expected %s): %s", c.Element, c.Page, c.Expected, c.Status))
+		case "drift":
+			drifted = append(drifted, fmt.Sprintf("%s (page %s): expected %s, the page shows %q", c.Element, c.Page, c.Expected, c.Seen))
+		}
+	}
+	if len(bad) == 0 && len(drifted) > 0 {
+		sort.Strings(drifted)
+		var files []string
+		for _, f := range fixes {
+			files = append(files, f)
+		}
+		sort.Strings(files)
+		return &fail.Error{Kind: fail.Drifted, Portal: portalOf(s.Summary.Checks[0].Element),
+			Hint: fmt.Sprintf("the bot follows these rewordings; to make them the data's words, set selectors_dir to %s (written: %s)",
+				filepath.Join(s.outDir(), "selectors-fix"), strings.Join(files, ", ")),
+			Err: fmt.Errorf("%d element(s) reworded:\n  %s", len(drifted), strings.Join(drifted, "\n  "))}
 	}
 	if len(bad) == 0 {
 		return nil

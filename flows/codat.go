@@ -45,7 +45,8 @@ func codatSignIn(s *Session) *signIn {
 			{fields: []field{{element: "codat.signin_password.password", value: c.Password.Reveal, secret: true}}, submit: "codat.signin_password.continue"},
 		},
 		code: "codat.signin_code.code", codeSubmit: "codat.signin_code.continue", codeErr: "codat.signin_code.error",
-		totp: c.TOTPSecret, totpKey: "codat.totp_secret",
+		emailCode: "codat.signin_email_code.notice",
+		totp:      c.TOTPSecret, totpKey: "codat.totp_secret",
 		email: c.Email, password: c.Password, passKey: "codat.password",
 		errorEl: "codat.signin_password.error", captcha: "codat.signin_identifier.captcha",
 	}
@@ -83,9 +84,15 @@ func (c codat) openIntegrations(ctx context.Context, s *Session) error {
 }
 
 func (c codat) openSettings(ctx context.Context, s *Session) error {
-	m, err := s.finder(nil).First(ctx, s.El("codat.integrations.set_up"), s.El("codat.integrations.manage"))
+	m, err := s.finder(nil).First(ctx, s.El("codat.integrations.set_up"), s.El("codat.integrations.manage"), s.El("codat.integrations.no_permission"))
 	if err != nil {
 		return err
+	}
+	if m.Element.Name == "codat.integrations.no_permission" {
+		msg, _ := m.Value(ctx)
+		return &fail.Error{Kind: fail.SignIn, Portal: "codat", Page: "codat.integrations", Element: m.Element.Name,
+			Hint: "give this Codat user the Developer or Administrator role (Settings > Users), or use another user",
+			Err:  fmt.Errorf("the Codat user %s cannot manage integrations: the portal says %q", s.Env.Config.Codat.Email, s.Scrub(msg))}
 	}
 	if err := m.Click(ctx); err != nil {
 		return err

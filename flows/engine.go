@@ -58,8 +58,10 @@ type Session struct {
 	state            *state.State
 	codatHeldAtStart bool
 
+	fixes        selectorFixes // check mode: what the selectors data should say now
 	mu           sync.Mutex
-	secrets      []string // values scrubbed from everything the run writes
+	drifts       []locate.Drift // rewordings followed, one per element and words
+	secrets      []string       // values scrubbed from everything the run writes
 	console      []string
 	portal       string // portal of the current step, for errors
 	lastStep     string
@@ -146,7 +148,31 @@ func (s *Session) finder(guard func(context.Context) error) *locate.Finder {
 	if guard == nil && s.Env.Mode == ModeRun {
 		guard = s.signedOut
 	}
-	return &locate.Finder{Vars: s.Vars, Guard: guard}
+	return &locate.Finder{Vars: s.Vars, Guard: guard, Set: s.Env.Selectors, OnDrift: s.noteDrift}
+}
+
+// noteDrift records a rewording the finder followed, once per element and
+// words: a WARN line, a progress line, and the summary's drift list.
+func (s *Session) noteDrift(d locate.Drift) {
+	s.mu.Lock()
+	for _, o := range s.drifts {
+		if o.Expected == d.Expected && o.Seen == d.Seen && (o.Element == d.Element || (o.Within && d.Within)) {
+			s.mu.Unlock()
+			return
+		}
+	}
+	s.drifts = append(s.drifts, d)
+	s.Summary.Drift = append(s.Summary.Drift, report.Drift{Element: d.Element, Page: d.Page,
+		Expected: s.Scrub(d.Expected), Seen: s.Scrub(d.Seen), How: d.How})
+	s.mu.Unlock()
+	what := d.Part
+	if d.Within {
+		what = "container"
+	}
+	s.Env.Log.Warn("the portal reworded an element; the bot followed the copy edit",
+		zap.String("element", d.Element), zap.String("part", what), zap.String("expected", s.Scrub(d.Expected)),
+		zap.String("seen", s.Scrub(d.Seen)), zap.String("how", d.How))
+	s.progress("drift: %s: %s %q now reads %q (%s): update the selectors (bot check writes the fix)", d.Element, what, d.Expected, d.Seen, d.How)
 }
 
 // El returns the selectors element called name.
@@ -294,6 +320,16 @@ func (s *Session) classify(ctx context.Context, st Step, err error) error {
 			fe.Portal = s.portal
 		}
 		return fmt.Errorf("%s: %w", st.Name, err)
+	}
+	var blocked *locate.BlockedError
+	if errors.As(err, &blocked) {
+		return &fail.Error{Kind: fail.Mismatch, Portal: s.portal, Page: blocked.Page, Element: blocked.Element,
+			Hint: "the portal added a question or field the bot does not know: answer it once by hand, or update the bot",
+			Err:  fmt.Errorf("%s: %w", st.Name, err)}
+	}
+	var nl *locate.NoLocatorError
+	if errors.As(err, &nl) {
+		return &fail.Error{Kind: fail.Config, Portal: s.portal, Err: fmt.Errorf("%s: %w", st.Name, err)}
 	}
 	var nf *locate.NotFoundError
 	if errors.As(err, &nf) {

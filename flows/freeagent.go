@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"portalbot/internal/fail"
+	"portalbot/internal/locate"
 )
 
 // freeagent automates "Configurer l'intégration FreeAgent", its first part:
@@ -25,7 +26,8 @@ func (fa *freeagent) steps() []Step {
 		{Name: "freeagent.fill_redirect_uris", Done: reused, Guide: "OAuth Redirect URIs: https://freeagent.codat.io/oauth/callback", Frame: "freeagent.new_app.redirect_uris", Do: fa.fill("freeagent.new_app.redirect_uris", func(s *Session) string { return s.Env.Config.RedirectURIFor("freeagent") })},
 		{Name: "freeagent.leave_practice_api_unticked", Done: reused, Guide: "Leave Enable Accountancy Practice API unticked", Frame: "freeagent.new_app.practice_api", Do: fa.untickPracticeAPI},
 		{Name: "freeagent.create_app", Guide: "Select Create App (an app of that name is opened instead)", Writes: true, Do: fa.createApp},
-		{Name: "freeagent.read_credentials", Guide: "Copy the OAuth identifier and the OAuth secret", Frame: "freeagent.app.identifier", Do: fa.readCredentials},
+		{Name: "freeagent.read_credentials", Guide: "Copy the OAuth identifier and the OAuth secret (regenerated when the page no longer shows it)", Frame: "freeagent.app.identifier",
+			Done: (*Session).secretInHand, Do: fa.readCredentials},
 	}
 }
 
@@ -132,6 +134,51 @@ func (fa *freeagent) createApp(ctx context.Context, s *Session) error {
 	return nil
 }
 
+// shownSecret reads the OAuth secret the app's page shows. FreeAgent shows
+// it once (2025-26): an app opened again shows no secret, or a masked one.
+// Then, since the run has no copy of it either, the secret is regenerated
+// (the old one stops working at once) and the new one read; the Codat steps
+// that follow deliver it in the same run, so Codat never keeps a dead one.
+func (fa *freeagent) shownSecret(ctx context.Context, s *Session) (string, error) {
+	f := s.finder(nil)
+	m, err := f.First(ctx, s.El("freeagent.app.secret"), s.El("freeagent.app.regenerate"))
+	if err != nil {
+		return "", err
+	}
+	if m.Element.Name == "freeagent.app.secret" {
+		v, err := m.Value(ctx)
+		if err != nil || looksLikeSecret(v) {
+			return v, err
+		}
+	}
+	regen, _, err := f.Probe(ctx, s.El("freeagent.app.regenerate"))
+	if err != nil {
+		return "", err
+	}
+	if regen == nil {
+		return "", &fail.Error{Kind: fail.Mismatch, Page: "freeagent.app", Element: "freeagent.app.secret",
+			Hint: "FreeAgent shows an app's secret once: regenerate it on the app's page and put it in Codat by hand, or delete the app and run again",
+			Err:  fmt.Errorf("the app %q exists but its page no longer shows the OAuth secret, and offers no way to regenerate it", s.Env.Config.App.Name)}
+	}
+	s.progress("FreeAgent no longer shows the secret of %q: regenerating it (Codat gets the new one in this run)", s.Env.Config.App.Name)
+	if err := regen.Click(ctx); err != nil {
+		return "", err
+	}
+	var v string
+	err = locate.Until(ctx, "the regenerated secret to show", func(ctx context.Context) (bool, error) {
+		m, _, err := f.Probe(ctx, s.El("freeagent.app.secret"))
+		if err != nil || m == nil {
+			return false, err
+		}
+		v, err = m.Value(ctx)
+		return looksLikeSecret(v), err
+	})
+	if err != nil {
+		return "", &fail.Error{Kind: fail.Mismatch, Page: "freeagent.app", Element: "freeagent.app.secret", Err: err}
+	}
+	return v, nil
+}
+
 // readCredentials reads the OAuth identifier and secret and stores the
 // secret before going on.
 func (fa *freeagent) readCredentials(ctx context.Context, s *Session) error {
@@ -147,11 +194,7 @@ func (fa *freeagent) readCredentials(ctx context.Context, s *Session) error {
 	if err != nil {
 		return err
 	}
-	sm, err := s.Find(ctx, "freeagent.app.secret")
-	if err != nil {
-		return err
-	}
-	rawSecret, err := sm.Value(ctx)
+	rawSecret, err := fa.shownSecret(ctx, s)
 	if err != nil {
 		return err
 	}

@@ -32,11 +32,17 @@ type field struct {
 // signIn describes a portal's sign-in: its screens, the two-step page, and
 // where credentials may be typed.
 type signIn struct {
-	portal     string
-	loginURL   string   // credentials are typed only on this origin
-	allowed    []string // origins the sign-in may pass through
-	screens    []screen
-	code       string // two-step code field ("" when the portal has none)
+	portal   string
+	loginURL string   // credentials are typed only on this origin
+	allowed  []string // origins the sign-in may pass through
+	screens  []screen
+	code     string // two-step code field ("" when the portal has none)
+	// push is the link of a push-notification screen (Xero Verify) that
+	// leads to the code field instead ("" when the portal has none).
+	push string
+	// emailCode is the notice of a page asking for a code the portal
+	// emailed, which only a person can read ("" when it has none).
+	emailCode  string
 	codeSubmit string
 	codeErr    string
 	totp       secret.Secret
@@ -180,7 +186,14 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 		if si.code != "" {
 			outcome = append(outcome, si.code)
 		}
-		outcome = append(outcome, si.errorEl, si.captcha)
+		if si.push != "" {
+			outcome = append(outcome, si.push)
+		}
+		outcome = append(outcome, si.errorEl)
+		if si.emailCode != "" {
+			outcome = append(outcome, si.emailCode)
+		}
+		outcome = append(outcome, si.captcha)
 		m, err = s.waitOutcome(ctx, f, stale, outcome...)
 		if err != nil {
 			return err
@@ -196,6 +209,22 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 				Err:  fmt.Errorf("%s refused the sign-in: %q", si.portal, s.Scrub(msg))}
 		case si.captcha:
 			return s.captcha(si)
+		case si.emailCode:
+			return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
+				Hint: "a person must sign in once from this machine to confirm the new sign-in, then run the bot again",
+				Err:  fmt.Errorf("%s asks for a code it sent by email to confirm a new sign-in; the bot cannot read email", si.portal)}
+		case si.push:
+			// A push-notification screen: take the backup method, the code.
+			s.progress("%s shows a push-notification screen: choosing %s", si.portal, m.Locator.Name)
+			if err := m.Click(ctx); err != nil {
+				return err
+			}
+			if _, err := f.Find(ctx, s.El(si.code)); err != nil {
+				return err
+			}
+			if err := s.twoStep(ctx, f, si, ready); err != nil {
+				return err
+			}
 		case si.code:
 			if err := s.twoStep(ctx, f, si, ready); err != nil {
 				return err

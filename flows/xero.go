@@ -24,9 +24,9 @@ func (x *xero) steps() []Step {
 		{Name: "xero.new_app", Guide: "Click New app at the top right", Done: reused, Do: x.newApp},
 		{Name: "xero.fill_app_name", Guide: "App name: a name your users recognise", Frame: "xero.new_app.app_name", Done: reused, Do: x.fillAppName},
 		{Name: "xero.choose_web_app", Guide: "Integration type: select Web app", Frame: "xero.new_app.web_app", Done: reused, Do: x.chooseWebApp},
-		{Name: "xero.fill_company_url", Guide: "Company or application URL, starting with https://", Frame: "xero.new_app.company_url", Done: reused, Do: x.fillCompanyURL},
-		{Name: "xero.fill_redirect_uri", Guide: "Redirect URI: https://xero.codat.io/oauth2/callback", Frame: "xero.new_app.redirect_uri", Done: reused, Do: x.fillRedirectURI},
 		{Name: "xero.answer_questions", Guide: "Answer the yes/no questions when the dialog asks them", Done: reused, Do: x.answerQuestions},
+		{Name: "xero.fill_company_url", Guide: "Company or application URL, starting with https:// (after Next when the dialog has two screens)", Frame: "xero.new_app.company_url", Done: reused, Do: x.fillCompanyURL},
+		{Name: "xero.fill_redirect_uri", Guide: "Redirect URI: https://xero.codat.io/oauth2/callback", Frame: "xero.new_app.redirect_uri", Done: reused, Do: x.fillRedirectURI},
 		{Name: "xero.accept_terms", Guide: "Tick the box to accept the Xero Developer Platform terms", Frame: "xero.new_app.terms", Done: reused, Do: x.acceptTerms},
 		{Name: "xero.create_app", Guide: "Click Create app: the app opens on its App details page (an app of that name is opened instead)", Writes: true, Do: x.createApp},
 		{Name: "xero.save_app_details", Guide: "Add the privacy policy and terms URLs on App details and Save", Writes: true, Do: x.saveAppDetails},
@@ -45,6 +45,7 @@ func xeroSignIn(s *Session) *signIn {
 			{fields: []field{{element: "xero.signin.password", value: c.Password.Reveal, secret: true}}, submit: "xero.signin.submit"},
 		},
 		code: "xero.two_step.code", codeSubmit: "xero.two_step.submit", codeErr: "xero.two_step.error",
+		push: "xero.two_step_push.backup",
 		totp: c.TOTPSecret, totpKey: "xero.totp_secret",
 		email: c.Email, password: c.Password, passKey: "xero.password",
 		errorEl: "xero.signin.error", captcha: "xero.signin.captcha",
@@ -100,25 +101,55 @@ func (x *xero) chooseWebApp(ctx context.Context, s *Session) error {
 }
 
 func (x *xero) fillCompanyURL(ctx context.Context, s *Session) error {
-	return s.Fill(ctx, "xero.new_app.company_url", s.Env.Config.App.CompanyURL)
+	m, err := x.onScreen(ctx, s, "xero.new_app.company_url")
+	if err != nil {
+		return err
+	}
+	return m.Fill(ctx, s.Env.Config.App.CompanyURL)
 }
 
 func (x *xero) fillRedirectURI(ctx context.Context, s *Session) error {
-	return s.Fill(ctx, "xero.new_app.redirect_uri", s.Env.Config.RedirectURIFor("xero"))
+	m, err := x.onScreen(ctx, s, "xero.new_app.redirect_uri")
+	if err != nil {
+		return err
+	}
+	return m.Fill(ctx, s.Env.Config.RedirectURIFor("xero"))
+}
+
+// onScreen finds a field of the new-app dialog, going on to the dialog's
+// next screen first when the field is not on this one: the 2025-26 dialog
+// asks name, type and questions, then Next, then URLs and terms. A Next that
+// stays disabled names what the screen asks that the bot did not answer.
+func (x *xero) onScreen(ctx context.Context, s *Session, element string) (*locate.Match, error) {
+	f := s.finder(nil)
+	m, err := f.First(ctx, s.El(element), s.El("xero.new_app.next"))
+	if err != nil || m.Element.Name == element {
+		return m, err
+	}
+	s.progress("the dialog has another screen: clicking %s", m.Locator.Name)
+	if err := m.Click(ctx); err != nil {
+		return nil, err
+	}
+	return f.Find(ctx, s.El(element))
 }
 
 // answerQuestions answers the two yes/no questions newer versions of the
 // dialog ask: AI training per xero.ai_training, security requirements yes.
+//
+// A question the dialog asks in other words than the data's is followed when
+// it is safe (its keywords kept); one it does not recognise at all is left
+// unanswered, and the disabled button that follows names it.
 func (x *xero) answerQuestions(ctx context.Context, s *Session) error {
-	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.new_app.ai_training_question")); m == nil {
-		return nil // this version of the dialog does not ask
-	}
 	ai := "xero.new_app.ai_training_no"
 	if s.Env.Config.Xero.AITraining {
 		ai = "xero.new_app.ai_training_yes"
 	}
-	for _, name := range []string{ai, "xero.new_app.security_yes"} {
-		m, err := s.Find(ctx, name)
+	for _, q := range []struct{ question, answer string }{{"xero.new_app.ai_training_question", ai},
+		{"xero.new_app.security_question", "xero.new_app.security_yes"}} {
+		if m, _, _ := s.finder(nil).Probe(ctx, s.El(q.question)); m == nil {
+			continue // this version of the dialog does not ask it
+		}
+		m, err := s.Find(ctx, q.answer)
 		if err != nil {
 			return err
 		}
@@ -130,7 +161,7 @@ func (x *xero) answerQuestions(ctx context.Context, s *Session) error {
 }
 
 func (x *xero) acceptTerms(ctx context.Context, s *Session) error {
-	m, err := s.Find(ctx, "xero.new_app.terms")
+	m, err := x.onScreen(ctx, s, "xero.new_app.terms")
 	if err != nil {
 		return err
 	}

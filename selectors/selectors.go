@@ -28,6 +28,7 @@ type Set struct {
 	Pages    map[string]*Page    // "xero.configuration"
 	Elements map[string]*Element // "xero.configuration.generate_secret"
 	Sources  map[string]string   // portal -> file it was read from
+	Raw      map[string][]byte   // portal -> the YAML as read (bot check writes fixes from it)
 }
 
 // Page is one page (or dialog) of a portal.
@@ -52,8 +53,17 @@ type Element struct {
 	// Locators are tried in order; the first that finds exactly one visible
 	// element wins, and the resolution reports which one.
 	Locators []Locator `yaml:"locators"`
-	// Within narrows the search to inside one element (a dialog, a group).
-	Within *Locator `yaml:"within"`
+	// Within narrows the search to inside one element (a dialog, a group):
+	// one locator, or a list tried in order like Locators (a dialog whose
+	// title was reworded keeps both titles).
+	Within Scope `yaml:"within"`
+	// Keywords are words a reworded name must still contain to be taken for
+	// this element (the AI question: [AI, train]); see locate's drift rules.
+	Keywords []string `yaml:"keywords"`
+	// Exact forbids following a rewording: the element removes or replaces a
+	// secret, or is one of a pair whose swap does harm (Enable/Later, Client
+	// ID/Client secret). Reworded, it stops the run.
+	Exact bool `yaml:"exact"`
 	// Secret marks an element whose value is a secret: masked in every
 	// screenshot, never logged.
 	Secret bool `yaml:"secret"`
@@ -68,6 +78,40 @@ type Element struct {
 	Note string `yaml:"note"`
 }
 
+// Scope is the container an element is looked for in: the first of its
+// locators that finds exactly one element. In YAML it is one locator or a
+// list of them.
+type Scope []Locator
+
+// UnmarshalYAML takes one locator (a mapping) or a list of them.
+func (s *Scope) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.MappingNode {
+		var l Locator
+		if err := decodeStrict(n, &l); err != nil {
+			return err
+		}
+		*s = Scope{l}
+		return nil
+	}
+	var ls []Locator
+	if err := decodeStrict(n, &ls); err != nil {
+		return err
+	}
+	*s = ls
+	return nil
+}
+
+// decodeStrict decodes a node refusing unknown keys, as the whole file is.
+func decodeStrict(n *yaml.Node, v any) error {
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	return dec.Decode(v)
+}
+
 // Locator is one way to find an element, by what a person sees.
 type Locator struct {
 	Role    string `yaml:"role"`    // ARIA role as computed by the browser: button, textbox, switch, dialog...
@@ -78,8 +122,9 @@ type Locator struct {
 	Beside  string `yaml:"beside"`  // the value shown beside a label with this text (dt/dd, label/input, th/td)
 	CSS     string `yaml:"css"`     // last resort: attribute selectors the real portal has
 	// Near narrows the matches to the nearest container around this visible
-	// text ("re:" for a regular expression): the row of "Xero" in a list, the
-	// Yes of one question among several.
+	// text ("re:" for a regular expression; "@key" for the element "key" of
+	// the same page, found with its own locators): the row of "Xero" in a
+	// list, the Yes of one question among several.
 	Near string `yaml:"near"`
 }
 
@@ -148,8 +193,13 @@ type file struct {
 
 // Load reads the embedded selectors, then replaces a portal's file with
 // <dir>/<portal>.yaml where dir is set and the file exists.
+//
+// An override must name exactly the pages and elements of the file it
+// replaces: one that lacks an element the flows use, or names one that does
+// not exist (a typo), is refused here, before any browser starts, naming
+// each difference.
 func Load(dir string) (*Set, error) {
-	s := &Set{Pages: map[string]*Page{}, Elements: map[string]*Element{}, Sources: map[string]string{}}
+	s := &Set{Pages: map[string]*Page{}, Elements: map[string]*Element{}, Sources: map[string]string{}, Raw: map[string][]byte{}}
 	entries, err := embedded.ReadDir(".")
 	if err != nil {
 		return nil, err
@@ -159,29 +209,90 @@ func Load(dir string) (*Set, error) {
 		names[e.Name()] = true
 	}
 	if dir != "" {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("selectors_dir: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("selectors_dir %s is not a directory", dir)
+		}
 		over, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 		if err != nil {
 			return nil, fmt.Errorf("selectors: %w", err)
 		}
 		for _, p := range over {
-			names[filepath.Base(p)] = true
+			if !names[filepath.Base(p)] {
+				return nil, fmt.Errorf("selectors: %s: no built-in file %s to override (the files are %s)", p, filepath.Base(p), strings.Join(sortedKeys(names), ", "))
+			}
 		}
 	}
-	sorted := make([]string, 0, len(names))
-	for n := range names {
-		sorted = append(sorted, n)
-	}
-	sort.Strings(sorted)
-	for _, n := range sorted {
+	for _, n := range sortedKeys(names) {
 		data, src, err := read(dir, n)
 		if err != nil {
+			return nil, err
+		}
+		if strings.HasPrefix(src, "embedded:") {
+			if err := s.add(data, src); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		base, err := embedded.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		want := &Set{Pages: map[string]*Page{}, Elements: map[string]*Element{}, Sources: map[string]string{}, Raw: map[string][]byte{}}
+		if err := want.add(base, "embedded:"+n); err != nil {
 			return nil, err
 		}
 		if err := s.add(data, src); err != nil {
 			return nil, err
 		}
+		if err := sameNames(src, want, s); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
+}
+
+// sameNames says how an override's pages and elements differ from those of
+// the file it replaces.
+func sameNames(src string, want, got *Set) error {
+	var missing, unknown []string
+	for n := range want.Elements {
+		if got.Elements[n] == nil {
+			missing = append(missing, n)
+		}
+	}
+	for n, el := range got.Elements {
+		if want.Elements[n] == nil && want.Sources[portalOf(el.Page)] != "" {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(missing)+len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(missing)
+	sort.Strings(unknown)
+	var parts []string
+	if len(missing) > 0 {
+		parts = append(parts, "lacks "+strings.Join(missing, ", "))
+	}
+	if len(unknown) > 0 {
+		parts = append(parts, "names elements that do not exist: "+strings.Join(unknown, ", "))
+	}
+	return fmt.Errorf("selectors: %s %s (an override replaces the whole built-in file: start from a copy of it, or from the fix bot check wrote)", src, strings.Join(parts, "; "))
+}
+
+func portalOf(page string) string { p, _, _ := strings.Cut(page, "."); return p }
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func read(dir, name string) ([]byte, string, error) {
@@ -210,25 +321,30 @@ func (s *Set) add(data []byte, src string) error {
 		return fmt.Errorf("selectors: %s: no portal", src)
 	}
 	s.Sources[f.Portal] = src
+	s.Raw[f.Portal] = data
 	for pname, p := range f.Pages {
 		if !strings.HasPrefix(pname, f.Portal+".") {
 			return fmt.Errorf("selectors: %s: page %q must start with %q", src, pname, f.Portal+".")
 		}
+		if p == nil {
+			return fmt.Errorf("selectors: %s: page %s is empty", src, pname)
+		}
 		p.Name, p.Portal = pname, f.Portal
 		s.Pages[pname] = p
 		for key, el := range p.Elements {
+			if el == nil {
+				return fmt.Errorf("selectors: %s: %s.%s is empty", src, pname, key)
+			}
 			el.Name, el.Page = pname+"."+key, pname
 			if len(el.Locators) == 0 {
 				return fmt.Errorf("selectors: %s: %s has no locator", src, el.Name)
 			}
-			for _, l := range el.Locators {
+			for _, l := range append(append([]Locator{}, el.Locators...), el.Within...) {
 				if err := l.validate(); err != nil {
 					return fmt.Errorf("selectors: %s: %s: %w", src, el.Name, err)
 				}
-			}
-			if el.Within != nil {
-				if err := el.Within.validate(); err != nil {
-					return fmt.Errorf("selectors: %s: %s within: %w", src, el.Name, err)
+				if ref, ok := strings.CutPrefix(l.Near, "@"); ok && (p.Elements[ref] == nil || ref == key) {
+					return fmt.Errorf("selectors: %s: %s: near %q names no other element of page %s", src, el.Name, l.Near, pname)
 				}
 			}
 			s.Elements[el.Name] = el
@@ -240,31 +356,55 @@ func (s *Set) add(data []byte, src string) error {
 	return nil
 }
 
-// Element returns the element called name, or panics: names are constants in
-// the flows and a missing one is a programming error caught by tests.
+// Element returns the element called name. A name the data lacks (a
+// programming error that TestFlowsNameOnlyKnownElements catches) gives an
+// element with no locator, which every lookup reports as a configuration
+// error instead of panicking in the middle of a run.
 func (s *Set) Element(name string) *Element {
-	el, ok := s.Elements[name]
-	if !ok {
-		panic("selectors: no element " + name)
+	if el, ok := s.Elements[name]; ok {
+		return el
 	}
-	return el
+	page := name
+	if i := strings.LastIndex(name, "."); i > 0 {
+		page = name[:i]
+	}
+	return &Element{Name: name, Page: page}
 }
 
-// Page returns the page called name, or panics (see Element).
+// Page returns the page called name; an unknown name gives an empty page
+// (see Element).
 func (s *Set) Page(name string) *Page {
-	p, ok := s.Pages[name]
-	if !ok {
-		panic("selectors: no page " + name)
+	if p, ok := s.Pages[name]; ok {
+		return p
 	}
-	return p
+	return &Page{Name: name, Portal: portalOf(name)}
 }
 
 // PageElements returns a page's elements sorted by name, for check mode.
 func (s *Set) PageElements(page string) []*Element {
 	var out []*Element
-	for _, el := range s.Pages[page].Elements {
+	for _, el := range s.Page(page).Elements {
 		out = append(out, el)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Claimed returns the words that the elements of page other than except
+// are looked for by: a reworded element is never taken to be one of these.
+func (s *Set) Claimed(page, except string) []string {
+	var out []string
+	for _, el := range s.Page(page).Elements {
+		if el.Name == except {
+			continue
+		}
+		for _, l := range el.Locators {
+			for _, w := range []string{l.Name, l.Label, l.Text, l.Beside} {
+				if w != "" {
+					out = append(out, w)
+				}
+			}
+		}
+	}
 	return out
 }

@@ -35,10 +35,11 @@ var exitCodeKinds = []struct {
 }{
 	{fail.Other, "any other error"},
 	{fail.Config, "bad configuration or usage; nothing was started"},
-	{fail.SignIn, "sign-in refused: credentials, two-step code, captcha, locked account"},
+	{fail.SignIn, "sign-in refused: credentials, two-step code, captcha, emailed code, locked account, a user without the role to manage integrations"},
 	{fail.Mismatch, "a page or element no longer matches what the bot expects (the portal changed)"},
 	{fail.Unavailable, "a portal was unavailable or the run timed out (browser.timeout)"},
 	{fail.Unsafe, "refused for safety: foreign origin, another run holds the lock, ..."},
+	{fail.Drifted, "check only: the portals reworded elements the bot can follow; it works, update the selectors (selectors_dir: <out>/selectors-fix)"},
 }
 
 // exitCodeHelp is the exit-code table shown in the help of every command

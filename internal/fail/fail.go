@@ -18,13 +18,14 @@ const (
 	Mismatch                // 4: a page did not match what the bot expects (portal UI changed)
 	Unavailable             // 5: portal unavailable or timed out
 	Unsafe                  // 6: refused for safety (foreign origin, lock held, ...)
+	Drifted                 // 7: a check found only rewordings it could follow: the bot works, update the selectors
 )
 
-var exitCodes = map[Kind]int{Other: 1, Config: 2, SignIn: 3, Mismatch: 4, Unavailable: 5, Unsafe: 6}
+var exitCodes = map[Kind]int{Other: 1, Config: 2, SignIn: 3, Mismatch: 4, Unavailable: 5, Unsafe: 6, Drifted: 7}
 
 var names = map[Kind]string{
 	Other: "error", Config: "configuration", SignIn: "sign-in refused",
-	Mismatch: "page mismatch", Unavailable: "unavailable", Unsafe: "refused for safety",
+	Mismatch: "page mismatch", Unavailable: "unavailable", Unsafe: "refused for safety", Drifted: "drift",
 }
 
 func (k Kind) String() string { return names[k] }

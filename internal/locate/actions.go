@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/input"
@@ -62,7 +64,7 @@ func (m *Match) refind(ctx context.Context) bool {
 	if m.finder == nil || m.Element == nil {
 		return false
 	}
-	f := &Finder{Vars: m.finder.Vars}
+	f := &Finder{Vars: m.finder.Vars, Set: m.finder.Set, NoDrift: m.finder.NoDrift, OnDrift: m.finder.OnDrift}
 	n, _, err := f.Probe(ctx, m.Element)
 	if err != nil || n == nil {
 		return false
@@ -87,12 +89,31 @@ func (m *Match) Rect(ctx context.Context) (x, y, w, h float64, err error) {
 // Click waits until the element is enabled, still for one poll and not
 // covered, then clicks its centre with the mouse, as a person does. A styled
 // checkbox whose input is hidden is clicked through its label.
+//
+// A button that stays disabled for DisabledGrace is looked at as a person
+// would: when the form around it shows an unanswered question, an empty
+// required field or an error, the click stops at once with a BlockedError
+// naming them (a portal that added a question is a changed page, not a slow
+// one).
 func (m *Match) Click(ctx context.Context) error {
 	var last State
 	missed := false
+	var disabledSince time.Time
 	for {
-		if _, err := m.State(ctx); err != nil { // finds a redrawn element again
+		own, err := m.State(ctx) // finds a redrawn element again
+		if err != nil {
 			return fmt.Errorf("click %s: %w", m.Element.Name, err)
+		}
+		switch {
+		case !own.Disabled:
+			disabledSince = time.Time{}
+		case disabledSince.IsZero():
+			disabledSince = time.Now()
+		case time.Since(disabledSince) >= DisabledGrace:
+			if asks := m.blockers(ctx); len(asks) > 0 {
+				return &BlockedError{Element: m.Element.Name, Page: m.Element.Page, Asks: asks}
+			}
+			disabledSince = time.Now() // nothing to name: look again later
 		}
 		target := m.obj
 		if t, err := callOn(ctx, m.obj, jsClickTarget, "", false); err == nil && t.ObjectID != "" {
@@ -104,10 +125,7 @@ func (m *Match) Click(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("click %s: %w", m.Element.Name, err)
 		}
-		stable := s.W > 0 && s.H > 0 && s.X == last.X && s.Y == last.Y && s.W == last.W && s.H == last.H
-		if own, err := m.State(ctx); err == nil && own.Disabled {
-			stable = false
-		}
+		stable := s.W > 0 && s.H > 0 && s.X == last.X && s.Y == last.Y && s.W == last.W && s.H == last.H && !own.Disabled
 		if stable {
 			x, y := s.X+s.W/2, s.Y+s.H/2
 			hit, err := callOn(ctx, target, jsHit, "", true, x, y)
@@ -134,6 +152,38 @@ func (m *Match) Click(ctx context.Context) error {
 			return fmt.Errorf("click %s: still %s: %w", m.Element.Name, why, err)
 		}
 	}
+}
+
+// DisabledGrace is how long a button may stay disabled before the bot
+// looks for what the form asks that it has not answered.
+var DisabledGrace = 1500 * time.Millisecond
+
+// BlockedError says a button stays disabled because the form asks something
+// the bot does not know: a question, a required field or box, or an error.
+type BlockedError struct {
+	Element, Page string
+	Asks          []string // what the page shows for each, e.g. `question "Will you ...?"`
+}
+
+func (e *BlockedError) Error() string {
+	return fmt.Sprintf("%s stays disabled: the form asks what the bot does not know: %s", e.Element, strings.Join(e.Asks, "; "))
+}
+
+// blockers reads what keeps the element's form from being sent.
+func (m *Match) blockers(ctx context.Context) []string {
+	r, err := callOn(ctx, m.obj, jsDiagnose, "", true)
+	if err != nil {
+		return nil
+	}
+	var got []struct{ Kind, Text string }
+	if json.Unmarshal([]byte(r.Value), &got) != nil {
+		return nil
+	}
+	out := make([]string, 0, len(got))
+	for _, g := range got {
+		out = append(out, fmt.Sprintf("%s %q", g.Kind, g.Text))
+	}
+	return out
 }
 
 // guardedClick presses and releases the mouse at (x, y) with a guard on

@@ -35,8 +35,11 @@ type Match struct {
 	// Unwired says how the element was found when the page does not wire
 	// the name the locator gives to it ("by position: ..."), else "".
 	Unwired string
-	obj     runtime.RemoteObjectID
-	finder  *Finder // to find the element again when the page redraws it
+	// Drifts say which of the element's words (or its scope's) the page
+	// changed and what it shows instead; empty when it matched as written.
+	Drifts []Drift
+	obj    runtime.RemoteObjectID
+	finder *Finder // to find the element again when the page redraws it
 }
 
 // Via says which locator matched, for reports and regression checks.
@@ -55,6 +58,9 @@ func (m *Match) Via() string {
 // first locator as written: a regression check reports it.
 func (m *Match) Fallback() bool { return m.Index != 0 || m.Unwired != "" }
 
+// Drifted says the page's words for the element changed (see Drift).
+func (m *Match) Drifted() bool { return len(m.Drifts) > 0 }
+
 // NotFoundError says an element did not resolve to exactly one visible
 // element before the wait ended.
 type NotFoundError struct {
@@ -62,13 +68,20 @@ type NotFoundError struct {
 	Page      string
 	Ambiguous int   // the most matches one locator had, when more than one
 	Err       error // why the wait ended
+	// Closest says what came nearest when the words were reworded beyond
+	// what the drift rules follow (or Exact forbade following them).
+	Closest string
 }
 
 func (e *NotFoundError) Error() string {
+	msg := fmt.Sprintf("%s not found on page %s", e.Element, e.Page)
 	if e.Ambiguous > 1 {
-		return fmt.Sprintf("%s matched %d elements on page %s, expected one", e.Element, e.Ambiguous, e.Page)
+		msg = fmt.Sprintf("%s matched %d elements on page %s, expected one", e.Element, e.Ambiguous, e.Page)
 	}
-	return fmt.Sprintf("%s not found on page %s", e.Element, e.Page)
+	if e.Closest != "" {
+		msg += " (" + e.Closest + ")"
+	}
+	return msg
 }
 
 func (e *NotFoundError) Unwrap() error { return e.Err }
@@ -81,19 +94,35 @@ type Finder struct {
 	// Guard, when set, runs before each look and stops the wait with its
 	// error (a page on a foreign origin, a captcha).
 	Guard func(ctx context.Context) error
-	group string
+	// Set is the selectors data the elements come from: near "@key"
+	// references, and the words other elements claim (never taken for a
+	// reworded one). May be nil.
+	Set *selectors.Set
+	// NoDrift looks for the words as written only.
+	NoDrift bool
+	// OnDrift, when set, hears of every match found although its words
+	// changed (the run reports them).
+	OnDrift func(Drift)
+	group   string
+	closest string // what the last drift attempt came nearest to
 }
 
-// Find waits until el resolves to exactly one visible element.
+// Find waits until el resolves to exactly one visible element. It follows
+// a rewording (see Drift) once the words as written have not been found for
+// DriftAfter.
 func (f *Finder) Find(ctx context.Context, el *selectors.Element) (*Match, error) {
+	if len(el.Locators) == 0 {
+		return nil, &NoLocatorError{Element: el.Name}
+	}
 	most := 0
+	start := time.Now()
 	for {
 		if f.Guard != nil {
 			if err := f.Guard(ctx); err != nil {
 				return nil, err
 			}
 		}
-		m, n, err := f.Probe(ctx, el)
+		m, n, err := f.probe(ctx, el, time.Since(start) >= DriftAfter)
 		if m != nil {
 			return m, nil
 		}
@@ -102,9 +131,17 @@ func (f *Finder) Find(ctx context.Context, el *selectors.Element) (*Match, error
 			return nil, err
 		}
 		if err := wait(ctx); err != nil {
-			return nil, &NotFoundError{Element: el.Name, Page: el.Page, Ambiguous: most, Err: err}
+			return nil, &NotFoundError{Element: el.Name, Page: el.Page, Ambiguous: most, Err: err, Closest: f.closest}
 		}
 	}
+}
+
+// NoLocatorError is an element name the selectors data does not have: a
+// flow asking for it is a programming error, reported and never a panic.
+type NoLocatorError struct{ Element string }
+
+func (e *NoLocatorError) Error() string {
+	return fmt.Sprintf("the selectors data has no element %s", e.Element)
 }
 
 // Gone waits until el no longer resolves (a dialog closed, a toast left).
@@ -123,14 +160,21 @@ func (f *Finder) Gone(ctx context.Context, el *selectors.Element) error {
 // First waits until any of els resolves and returns the first that did: the
 // way to tell which page the portal showed (form, two-step, error, captcha).
 func (f *Finder) First(ctx context.Context, els ...*selectors.Element) (*Match, error) {
+	for _, el := range els {
+		if len(el.Locators) == 0 {
+			return nil, &NoLocatorError{Element: el.Name}
+		}
+	}
+	start := time.Now()
 	for {
 		if f.Guard != nil {
 			if err := f.Guard(ctx); err != nil {
 				return nil, err
 			}
 		}
+		drift := time.Since(start) >= DriftAfter
 		for _, el := range els {
-			m, _, err := f.Probe(ctx, el)
+			m, _, err := f.probe(ctx, el, drift)
 			if m != nil {
 				return m, nil
 			}
@@ -143,7 +187,7 @@ func (f *Finder) First(ctx context.Context, els ...*selectors.Element) (*Match, 
 			for i, el := range els {
 				names[i] = el.Name
 			}
-			return nil, &NotFoundError{Element: strings.Join(names, " or "), Page: els[0].Page, Err: err}
+			return nil, &NotFoundError{Element: strings.Join(names, " or "), Page: els[0].Page, Err: err, Closest: f.closest}
 		}
 	}
 }
@@ -172,51 +216,116 @@ func transient(err error) bool {
 	return false
 }
 
-// Probe looks once: the match, or nil and the most candidates one locator
-// had (to report ambiguity).
+// Probe looks once, following a rewording: the match, or nil and the most
+// candidates one locator had (to report ambiguity).
 func (f *Finder) Probe(ctx context.Context, el *selectors.Element) (*Match, int, error) {
+	return f.probe(ctx, el, true)
+}
+
+// probe looks once, following a rewording when drift is set (and the
+// element is not Exact).
+func (f *Finder) probe(ctx context.Context, el *selectors.Element, drift bool) (*Match, int, error) {
 	if f.group != "" {
 		_, _ = chromedp.Call(ctx, runtime.ReleaseObjectGroup, runtime.ReleaseObjectGroupParams{ObjectGroup: f.group})
 	}
 	f.group = fmt.Sprintf("portalbot-%d", groups.Add(1))
+	f.closest = ""
+	m, n, err := f.look(ctx, el, drift)
+	if m != nil && f.OnDrift != nil {
+		for _, d := range m.Drifts {
+			f.OnDrift(d)
+		}
+	}
+	return m, n, err
+}
+
+// look is probe within the current object group (a nested look for an
+// anchor keeps the outer look's page objects alive).
+func (f *Finder) look(ctx context.Context, el *selectors.Element, drift bool) (*Match, int, error) {
+	drift = drift && !f.NoDrift
 	root, err := f.document(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	if el.Within != nil {
-		ids, _, err := f.candidates(ctx, root, f.fill(*el.Within))
-		if err != nil {
+	var drifts []Drift
+	if len(el.Within) > 0 {
+		scope, d, err := f.scope(ctx, root, el, drift)
+		if err != nil || scope == "" {
 			return nil, 0, err
 		}
-		if len(ids) != 1 {
-			return nil, 0, nil
+		root = scope
+		if d != nil {
+			drifts = append(drifts, *d)
 		}
-		root = ids[0]
 	}
 	most := 0
 	for i, loc := range el.Locators {
 		loc = f.fill(loc)
-		ids, unwired, err := f.candidates(ctx, root, loc)
+		ids, unwired, anchorDrift, err := f.candidates(ctx, root, el, loc, drift && !el.Exact)
 		if err != nil {
 			return nil, most, err
 		}
 		if len(ids) == 1 {
-			return &Match{Element: el, Index: i, Locator: loc, Unwired: unwired, obj: ids[0], finder: f}, 1, nil
+			m := &Match{Element: el, Index: i, Locator: loc, Unwired: unwired, Drifts: drifts, obj: ids[0], finder: f}
+			if anchorDrift != nil {
+				m.Drifts = append(m.Drifts, *anchorDrift)
+			}
+			return m, 1, nil
 		}
 		most = max(most, len(ids))
 	}
-	return nil, most, nil
+	if !drift || el.Exact || most > 1 {
+		return nil, most, nil
+	}
+	ids, d, closest, err := f.drift(ctx, root, el, el.Locators, false)
+	if err != nil || len(ids) != 1 {
+		f.closest = closest
+		return nil, most, err
+	}
+	return &Match{Element: el, Index: slices.IndexFunc(el.Locators, func(l selectors.Locator) bool { return l == d.Locator || partsEqual(l, d.Locator) }),
+		Locator: d.Locator, Drifts: append(drifts, *d), obj: ids[0], finder: f}, 1, nil
+}
+
+// partsEqual says a drifted locator comes from l (all but its words equal).
+func partsEqual(l, d selectors.Locator) bool {
+	return l.Role == d.Role && l.CSS == d.CSS && l.Pattern == d.Pattern &&
+		(l.Name == d.Name || l.Label == d.Label || l.Text == d.Text || l.Beside == d.Beside || l.Near == d.Near)
+}
+
+// scope resolves el's Within: the first locator that finds exactly one
+// element, else (with drift) the drift rules on them.
+func (f *Finder) scope(ctx context.Context, root runtime.RemoteObjectID, el *selectors.Element, drift bool) (runtime.RemoteObjectID, *Drift, error) {
+	for _, w := range el.Within {
+		ids, _, _, err := f.candidates(ctx, root, el, f.fill(w), false)
+		if err != nil {
+			return "", nil, err
+		}
+		if len(ids) == 1 {
+			return ids[0], nil, nil
+		}
+	}
+	if !drift {
+		return "", nil, nil
+	}
+	ids, d, closest, err := f.drift(ctx, root, el, el.Within, true)
+	if err != nil || len(ids) != 1 {
+		f.closest = closest
+		return "", nil, err
+	}
+	return ids[0], d, nil
 }
 
 func (f *Finder) fill(l selectors.Locator) selectors.Locator {
-	r := func(s string) string {
-		for k, v := range f.Vars {
-			s = strings.ReplaceAll(s, "{"+k+"}", v)
-		}
-		return s
-	}
-	l.Name, l.Label, l.Text, l.Near = r(l.Name), r(l.Label), r(l.Text), r(l.Near)
+	l.Name, l.Label, l.Text, l.Beside, l.Near = f.fillText(l.Name), f.fillText(l.Label), f.fillText(l.Text), f.fillText(l.Beside), f.fillText(l.Near)
 	return l
+}
+
+// fillText puts the run's variables ({app}, {integration}) into s.
+func (f *Finder) fillText(s string) string {
+	for k, v := range f.Vars {
+		s = strings.ReplaceAll(s, "{"+k+"}", v)
+	}
+	return s
 }
 
 func (f *Finder) document(ctx context.Context) (runtime.RemoteObjectID, error) {
@@ -244,9 +353,11 @@ var controlRoles = map[string]bool{
 // titledRoles are the containers a person names by the title they show.
 var titledRoles = map[string]bool{"dialog": true, "alertdialog": true}
 
-// candidates returns the visible elements in root that loc finds, and how
-// they were found when the page does not wire loc's name to them.
-func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, loc selectors.Locator) (ids []runtime.RemoteObjectID, unwired string, err error) {
+// candidates returns the visible elements in root that loc (a locator of
+// el) finds, how they were found when the page does not wire loc's name to
+// them, and the drift of a near "@key" anchor found reworded (drift says
+// the anchor may be).
+func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, el *selectors.Element, loc selectors.Locator, drift bool) (ids []runtime.RemoteObjectID, unwired string, anchorDrift *Drift, err error) {
 	switch {
 	case loc.Role != "" || loc.Name != "":
 		roles := strings.Split(loc.Role, "|")
@@ -273,10 +384,27 @@ func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, lo
 		ids, err = f.byJS(ctx, root, jsByCSS, loc.CSS)
 	}
 	if err != nil || len(ids) == 0 {
-		return nil, "", err
+		return nil, "", nil, err
 	}
-	ids, err = f.pick(ctx, root, ids, loc)
-	return ids, unwired, err
+	var anchor runtime.RemoteObjectID
+	if ref, ok := strings.CutPrefix(loc.Near, "@"); ok {
+		if f.Set == nil {
+			return nil, "", nil, fmt.Errorf("locate: %s: near %s needs the selectors data", el.Name, loc.Near)
+		}
+		closest := f.closest
+		a, _, err := f.look(ctx, f.Set.Element(el.Page+"."+ref), drift)
+		f.closest = closest
+		if err != nil || a == nil {
+			return nil, "", nil, err
+		}
+		anchor = a.obj
+		if len(a.Drifts) > 0 {
+			anchorDrift = &a.Drifts[len(a.Drifts)-1]
+			anchorDrift.Part = "near"
+		}
+	}
+	ids, err = f.pick(ctx, root, ids, loc, anchor)
+	return ids, unwired, anchorDrift, err
 }
 
 func (f *Finder) byAX(ctx context.Context, root runtime.RemoteObjectID, roles []string, name string, only map[string]bool) ([]runtime.RemoteObjectID, error) {
@@ -286,26 +414,45 @@ func (f *Finder) byAX(ctx context.Context, root runtime.RemoteObjectID, roles []
 	}
 	var out []runtime.RemoteObjectID
 	for _, role := range roles {
-		res, err := chromedp.Call(ctx, accessibility.QueryAXTree, accessibility.QueryAXTreeParams{ObjectID: root, Role: role})
+		nodes, err := f.axNodes(ctx, root, role, only)
 		if err != nil {
-			return nil, fmt.Errorf("locate: accessibility tree: %w", err)
+			return nil, err
 		}
-		for _, n := range res.Nodes {
-			if n.Ignored || n.BackendDOMNodeID == 0 {
-				continue
+		for _, n := range nodes {
+			if name == "" || Norm(n.name) == want {
+				out = append(out, n.obj)
 			}
-			if only != nil && !only[axString(n.Role)] {
-				continue
-			}
-			if name != "" && Norm(axString(n.Name)) != want {
-				continue
-			}
-			r, err := chromedp.Call(ctx, dom.ResolveNode, dom.ResolveNodeParams{BackendNodeID: n.BackendDOMNodeID, ObjectGroup: f.group})
-			if err != nil || r.Object == nil {
-				continue
-			}
-			out = append(out, r.Object.ObjectID)
 		}
+	}
+	return out, nil
+}
+
+// axNode is an element of the accessibility tree with its computed name.
+type axNode struct {
+	name string
+	obj  runtime.RemoteObjectID
+}
+
+// axNodes returns the elements in root whose computed role is role (any
+// role for ""; only those in only, when set), with their accessible names.
+func (f *Finder) axNodes(ctx context.Context, root runtime.RemoteObjectID, role string, only map[string]bool) ([]axNode, error) {
+	res, err := chromedp.Call(ctx, accessibility.QueryAXTree, accessibility.QueryAXTreeParams{ObjectID: root, Role: role})
+	if err != nil {
+		return nil, fmt.Errorf("locate: accessibility tree: %w", err)
+	}
+	var out []axNode
+	for _, n := range res.Nodes {
+		if n.Ignored || n.BackendDOMNodeID == 0 {
+			continue
+		}
+		if only != nil && !only[axString(n.Role)] {
+			continue
+		}
+		r, err := chromedp.Call(ctx, dom.ResolveNode, dom.ResolveNodeParams{BackendNodeID: n.BackendDOMNodeID, ObjectGroup: f.group})
+		if err != nil || r.Object == nil {
+			continue
+		}
+		out = append(out, axNode{name: axString(n.Name), obj: r.Object.ObjectID})
 	}
 	return out, nil
 }
@@ -357,13 +504,20 @@ func (f *Finder) arrayItems(ctx context.Context, arr runtime.RemoteObjectID) ([]
 }
 
 // pick keeps what a person can see, near the locator's text when it has one.
-func (f *Finder) pick(ctx context.Context, root runtime.RemoteObjectID, ids []runtime.RemoteObjectID, loc selectors.Locator) ([]runtime.RemoteObjectID, error) {
+func (f *Finder) pick(ctx context.Context, root runtime.RemoteObjectID, ids []runtime.RemoteObjectID, loc selectors.Locator, anchor runtime.RemoteObjectID) ([]runtime.RemoteObjectID, error) {
 	// An element found by its role alone (an alert, a switch) must show
 	// some text or be a control: an empty live region is not an alert.
-	needText := loc.Name == "" && loc.Role != "" && !controlRoles[loc.Role]
-	args := []any{loc.Near, false, needText}
-	if strings.HasPrefix(loc.Near, "re:") {
-		args = []any{strings.TrimPrefix(loc.Near, "re:"), true, needText}
+	needText := loc.Name == "" && loc.Role != "" && !controlRoles[loc.Role] && !titledRoles[loc.Role]
+	var a any
+	if anchor != "" {
+		a = anchor
+	}
+	args := []any{loc.Near, false, needText, a}
+	switch {
+	case anchor != "":
+		args = []any{"", false, needText, anchor}
+	case strings.HasPrefix(loc.Near, "re:"):
+		args = []any{strings.TrimPrefix(loc.Near, "re:"), true, needText, nil}
 	}
 	for _, id := range ids {
 		args = append(args, id)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,7 +43,11 @@ func open(t *testing.T, body string, timeout time.Duration) context.Context {
 }
 
 func el(name string, within *selectors.Locator, locs ...selectors.Locator) *selectors.Element {
-	return &selectors.Element{Name: name, Page: "test", Within: within, Locators: locs}
+	e := &selectors.Element{Name: name, Page: "test", Locators: locs}
+	if within != nil {
+		e.Within = selectors.Scope{*within}
+	}
+	return e
 }
 
 func TestFindByWhatAPersonSees(t *testing.T) {
@@ -124,8 +129,10 @@ func TestFindByWhatAPersonSees(t *testing.T) {
 		{"native dialog named only by its title", `<dialog open><div><b>Add a new app</b></div><button>Later</button></dialog>`,
 			el("e", dialog, selectors.Locator{Role: "button", Name: "Later"}), "Later"},
 		{"a dialog's button is not its title", `<div role="dialog"><h2>Other</h2><button>Add a new app</button><button>Enable</button></div>`,
-			el("e", dialog, selectors.Locator{Role: "button", Name: "Enable"}), ""},
+			el("e", dialog, selectors.Locator{Role: "button", Name: "Enable"}), "Enable"},
 		{"a dialog named otherwise is not found by a title it shows", `<div role="dialog" aria-label="Other"><h2>Add a new app</h2><button>Enable</button></div>`,
+			el("e", dialog, selectors.Locator{Role: "button", Name: "Enable"}), "Enable"},
+		{"a dialog named otherwise, among two, is not it", `<div role="dialog" aria-label="Other"><h2>Add a new app</h2><button>Enable</button></div><div role="dialog" aria-label="Third"><button>Enable</button></div>`,
 			el("e", dialog, selectors.Locator{Role: "button", Name: "Enable"}), ""},
 		{"Enable in the dialog is not the Enable Xero switch",
 			`<button role="switch" aria-checked="false" aria-label="Enable Xero">x</button>
@@ -144,6 +151,12 @@ func TestFindByWhatAPersonSees(t *testing.T) {
 			el("e", nil, selectors.Locator{Label: "Email address"}, selectors.Locator{CSS: `[data-automationid="Username--input"]`}), "u"},
 		{"ambiguous is not found", `<button>Save</button><button>Save</button>`,
 			el("e", nil, selectors.Locator{Role: "button", Name: "Save"}), ""},
+	}
+	// What the match's drift says (How) for the cases found although their
+	// words changed; the others match as written.
+	drifts := map[string]string{
+		"a dialog's button is not its title":                        "the only dialog open",
+		"a dialog named otherwise is not found by a title it shows": "the only dialog open",
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,6 +179,12 @@ func TestFindByWhatAPersonSees(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("found %q via %s, want %q", got, m.Via(), tt.want)
+			}
+			switch drift := drifts[tt.name]; {
+			case drift == "" && m.Drifted():
+				t.Errorf("found with a drift %+v, want as written", m.Drifts)
+			case drift != "" && (!m.Drifted() || !strings.Contains(m.Drifts[0].How, drift)):
+				t.Errorf("drifts %+v, want one that says %q", m.Drifts, drift)
 			}
 		})
 	}

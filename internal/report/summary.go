@@ -14,6 +14,7 @@ type Summary struct {
 	Limits     Limits       `json:"limits,omitzero"`
 	Steps      []Step       `json:"steps"`
 	Checks     []Check      `json:"checks,omitempty"` // check mode: every element looked for
+	Drift      []Drift      `json:"drift,omitempty"`  // elements found although the portal reworded them
 	DurationMS int64        `json:"duration_ms"`
 	Error      *ErrorReport `json:"error,omitempty"`
 }
@@ -65,12 +66,24 @@ type ErrorReport struct {
 	Files    []string `json:"files,omitempty"` // failure artefacts (screenshot, html)
 }
 
+// Drift is an element the bot found although the portal changed its words
+// (a copy edit it followed safely): the selectors data should learn them.
+type Drift struct {
+	Element  string `json:"element"`
+	Page     string `json:"page"`
+	Expected string `json:"expected"`
+	Seen     string `json:"seen"`
+	How      string `json:"how"`
+}
+
 // Check is one element a regression check looked for.
 type Check struct {
 	Page     string `json:"page"`
 	Element  string `json:"element"`
-	Status   string `json:"status"` // found | fallback | missing | ambiguous | conditional
+	Status   string `json:"status"` // found | fallback | drift | missing | ambiguous | conditional
 	Via      string `json:"via,omitempty"`
 	When     string `json:"when,omitempty"` // for conditional elements: when they show
 	Expected string `json:"expected,omitempty"`
+	Seen     string `json:"seen,omitempty"` // drift: the words the page shows instead
+	Fix      string `json:"fix,omitempty"`  // drift or fallback: the override file written for it
 }

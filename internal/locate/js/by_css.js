@@ -1,0 +1,4 @@
+function(sel) {
+  /*@prelude*/
+  return [this, ...deepAll(this)].filter(el => el.matches && el.matches(sel));
+}

@@ -1,0 +1,1 @@
+function() { this.off(); return this.state; }
