@@ -65,18 +65,26 @@ func run(args []string, stdout, stderr io.Writer) error {
 		layoutShift    = fs.Bool("layout-shift", false, "pages insert a banner at the top 300ms after load")
 		xeroTwoStep    = fs.Bool("xero-two-step", false, "Xero asks for a TOTP code after the password")
 		codatTwoStep   = fs.Bool("codat-two-step", false, "Codat asks for a TOTP code after the password")
-		limit          = fs.Int("connection-limit", 25, "Xero uncertified app connection limit shown on cards")
+		limit          = fs.Int("connection-limit", 0, "Xero uncertified app connection limit shown on cards (0: 25, or 5 with --wording 2026)")
 		noQuestions    = fs.Bool("xero-no-questions", false, "the New app dialog does not ask the two yes/no questions")
 		practiceTicked = fs.Bool("freeagent-practice-preticked", false, `"Enable Accountancy Practice API" starts ticked`)
 		seedXeroApp    listFlag
 		quiet          = fs.Bool("quiet", false, "no request log")
 		variant        = fs.String("variant", "", `rendering: "classic" (default, server HTML) or "spa" (drawn by JavaScript, a DOM of its own)`)
+		wording        = fs.String("wording", "", `the portals' copy: "2023" (default) or "2026" (the 2025–26 wording of portal-spec.md, both renderings)`)
+		screens        = fs.Int("xero-dialog-screens", 0, "the Xero New app dialog in 1 or 2 screens (0: 2 with --wording 2026, else 1)")
+		drift          = fs.Int64("drift", 0, "rewrite visible labels as portals' copy edits do, from `SEED` (0: off); the changes are printed at start")
+		driftRate      = fs.Float64("drift-rate", 0, "chance each label drifts with --drift (0: 0.12)")
+		emailCode      = fs.Bool("codat-email-code", false, "after the password, Codat asks for a code it says it emailed")
+		noRole         = fs.Bool("codat-no-role", false, "the Codat user lacks the Developer or Administrator role to manage integrations")
+		seedFAApp      listFlag
 	)
 	fs.Var(&fail500, "fail500-once", "URL `PATH` whose first request gets HTTP 500 (repeatable)")
 	fs.Var(&expire, "expire-session-on", "URL `PATH` whose first request expires the session (repeatable)")
 	fs.Var(&remove, "remove", "visible `LABEL` whose element is not rendered (repeatable)")
 	fs.Var(rename, "rename", "`OLD=NEW` visible label rename (repeatable)")
 	fs.Var(&seedXeroApp, "seed-xero-app", "an existing Xero app `NAME` (repeatable)")
+	fs.Var(&seedFAApp, "seed-freeagent-app", "an existing FreeAgent app `NAME` (repeatable; with --wording 2026 its secret is not shown)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -103,6 +111,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			Delay: *delay, Fail500Once: fail500, ExpireSessionOn: expire,
 			CaptchaOn: *captchaOn, ForeignRedirectOn: *foreignOn,
 			Rename: rename, Remove: remove, LayoutShift: *layoutShift,
+			CodatEmailCode: *emailCode, CodatNoRole: *noRole, DriftSeed: *drift, DriftRate: *driftRate,
 		},
 		XeroConnectionLimit:        *limit,
 		XeroAskQuestions:           &ask,
@@ -112,6 +121,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		Host:                       *host,
 		Ports:                      portList,
 		Variant:                    *variant,
+		Wording:                    *wording,
+		XeroDialogScreens:          *screens,
 	}
 	if !*quiet {
 		logger := log.New(stderr, "", log.Ltime|log.Lmicroseconds)
@@ -124,6 +135,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	defer p.Close()
 	for _, name := range seedXeroApp {
 		p.AddXeroApp(name)
+	}
+	for _, name := range seedFAApp {
+		p.AddFreeAgentApp(name)
+	}
+	if err := printDrift(stderr, *drift, p.Records().Drift); err != nil {
+		return err
 	}
 	if _, err := fmt.Fprintf(stdout, "xero login:     %s\nxero developer: %s/app/manage\ncodat:          %s/settings/integrations/accounting\n"+
 		"codat login:    %s\nfreeagent:      %s/apps\nforeign:        %s\n",
@@ -151,6 +168,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// q quotes a YAML scalar (a JSON string is a valid YAML double-quoted one).
+// printDrift lists the labels the drift fault changed, one a line.
+func printDrift(w io.Writer, seed int64, changes []fakeportal.DriftChange) error {
+	if seed == 0 {
+		return nil
+	}
+	if _, err := fmt.Fprintf(w, "drift seed %d: %d labels changed (Yes/No answers, names and data never)\n", seed, len(changes)); err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if _, err := fmt.Fprintf(w, "drift: %q -> %q (%s)\n", c.Label, c.Became, c.How); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ConfigYAML is the bot configuration for the replicas p.
 func ConfigYAML(p *fakeportal.Portals) string { return p.BotConfigYAML() }

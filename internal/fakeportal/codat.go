@@ -1,6 +1,7 @@
 package fakeportal
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -26,6 +27,7 @@ func (p *Portals) codatLoginMux() http.Handler {
 	mux.HandleFunc("/u/login/identifier", p.codatIdentifier)
 	mux.HandleFunc("/u/login/password", p.codatPassword)
 	mux.HandleFunc("/u/mfa-otp-challenge", p.codatMFA)
+	mux.HandleFunc("/u/mfa-email-challenge", p.codatEmailCode)
 	mux.HandleFunc("GET /u/reset-password", func(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusOK, "codat", "Reset password", "simple", map[string]string{
 			"Heading": "Forgot Your Password?", "Text": "Password reset is not available in this replica.",
@@ -147,14 +149,88 @@ func (p *Portals) codatPassword(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusBadRequest, "codat", "Enter your password | Codat", "codat_password", d)
 		return
 	}
-	if p.opts.CodatTwoStep {
-		p.mu.Lock()
-		tx.passwordOK = true
-		p.mu.Unlock()
+	p.mu.Lock()
+	tx.passwordOK = true
+	p.mu.Unlock()
+	p.codatAfterPassword(w, r, id, tx)
+}
+
+// codatAfterPassword goes on from an accepted password: the emailed code
+// (fault CodatEmailCode), then the two-step code, then the portal.
+func (p *Portals) codatAfterPassword(w http.ResponseWriter, r *http.Request, id string, tx *codatTx) {
+	emailFault := p.Faults().CodatEmailCode
+	p.mu.Lock()
+	emailDue := emailFault && !tx.emailOK
+	p.mu.Unlock()
+	switch {
+	case emailDue:
+		http.Redirect(w, r, "/u/mfa-email-challenge?state="+url.QueryEscape(id), http.StatusFound)
+	case p.opts.CodatTwoStep:
 		http.Redirect(w, r, "/u/mfa-otp-challenge?state="+url.QueryEscape(id), http.StatusFound)
+	default:
+		p.codatComplete(w, r, id, tx)
+	}
+}
+
+// maskEmail shows an address as Auth0 does: "d***@acme-books.example".
+func maskEmail(e string) string {
+	at := strings.IndexByte(e, '@')
+	if at < 1 {
+		return "***"
+	}
+	return e[:1] + "***" + e[at:]
+}
+
+// codatEmailCode is the page asking for a code Codat says it emailed
+// (fault CodatEmailCode): a new sign-in method must be confirmed. Only the
+// code "sent" is accepted (CodatEmailedCode); the bot cannot read email.
+func (p *Portals) codatEmailCode(w http.ResponseWriter, r *http.Request) {
+	id, tx, ok := p.codatTxFor(w, r)
+	if !ok {
 		return
 	}
-	p.codatComplete(w, r, id, tx)
+	p.mu.Lock()
+	passed, email := tx.passwordOK, tx.email
+	p.mu.Unlock()
+	if !passed {
+		http.Redirect(w, r, "/u/login/identifier?state="+url.QueryEscape(id), http.StatusFound)
+		return
+	}
+	d := codatLoginData{Action: "/u/mfa-email-challenge?state=" + url.QueryEscape(id), State: id, Email: maskEmail(email)}
+	if r.Method != http.MethodPost {
+		p.mu.Lock()
+		if tx.emailCode == "" || r.URL.Query().Get("resend") == "1" {
+			tx.emailCode = fmt.Sprintf("%06d", binary.BigEndian.Uint32(randBytes(4))%1000000)
+			p.st.emailCodes.Sent++
+			p.st.lastEmailCode = tx.emailCode
+		}
+		p.mu.Unlock()
+		p.render(w, http.StatusOK, "codat", "Verify your identity | Codat", "codat_emailcode", d)
+		return
+	}
+	p.mu.Lock()
+	p.st.emailCodes.Submitted++
+	good := tx.emailCode != "" && strings.TrimSpace(r.FormValue("code")) == tx.emailCode
+	if good {
+		p.st.emailCodes.Accepted++
+		tx.emailOK = true
+	}
+	p.mu.Unlock()
+	if !good {
+		p.refuse("codat", "emailed code refused", "")
+		d.Alert = msgCodatEmailWrongCode
+		p.render(w, http.StatusBadRequest, "codat", "Verify your identity | Codat", "codat_emailcode", d)
+		return
+	}
+	p.codatAfterPassword(w, r, id, tx)
+}
+
+// CodatEmailedCode is the last code Codat's emailed-code page "sent" (what
+// a person would read in the mail), "" before any.
+func (p *Portals) CodatEmailedCode() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.st.lastEmailCode
 }
 
 func (p *Portals) codatMFA(w http.ResponseWriter, r *http.Request) {
@@ -162,8 +238,9 @@ func (p *Portals) codatMFA(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	emailFault := p.Faults().CodatEmailCode
 	p.mu.Lock()
-	passed := tx.passwordOK
+	passed := tx.passwordOK && (tx.emailOK || !emailFault)
 	p.mu.Unlock()
 	if !passed {
 		http.Redirect(w, r, "/u/login/identifier?state="+url.QueryEscape(id), http.StatusFound)
@@ -205,6 +282,9 @@ type codatPageData struct {
 	Email string
 	Rows  []codatRow
 	Row   codatRow
+	// NoRole (fault CodatNoRole): the user may not manage integrations.
+	NoRole     bool
+	NoRoleText string
 }
 
 func (p *Portals) codatMux() http.Handler {
@@ -252,9 +332,12 @@ func codatRowOf(c *CodatIntegration) codatRow {
 }
 
 func (p *Portals) codatData() codatPageData {
+	d := codatPageData{Email: p.Creds.CodatEmail}
+	if p.Faults().CodatNoRole {
+		d.NoRole, d.NoRoleText = true, msgCodatNoRole
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	d := codatPageData{Email: p.Creds.CodatEmail}
 	for _, k := range p.st.codatOrder {
 		d.Rows = append(d.Rows, codatRowOf(p.st.codat[k]))
 	}
@@ -265,7 +348,27 @@ func (p *Portals) codatIntegrations(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "codat", "Accounting integrations | Codat", "codat_integrations", p.codatData())
 }
 
+// codatNoRole answers 403 to a user without the role to manage
+// integrations (fault CodatNoRole): a page says so, an API call too.
+func (p *Portals) codatNoRole(w http.ResponseWriter, r *http.Request) bool {
+	if !p.Faults().CodatNoRole {
+		return false
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		p.mu.Lock()
+		p.logWrite("codat", "change refused", "no role to manage integrations: "+r.URL.Path)
+		p.mu.Unlock()
+		writeJSON(w, http.StatusForbidden, map[string]string{"error": p.L(msgCodatNoRole)})
+		return true
+	}
+	p.render(w, http.StatusForbidden, "codat", "Access denied | Codat", "codat_forbidden", p.codatData())
+	return true
+}
+
 func (p *Portals) codatManage(w http.ResponseWriter, r *http.Request) {
+	if p.codatNoRole(w, r) {
+		return
+	}
 	d := p.codatData()
 	found := false
 	for _, row := range d.Rows {
@@ -291,6 +394,9 @@ func keyError(label, v string) string {
 }
 
 func (p *Portals) codatAPISettings(w http.ResponseWriter, r *http.Request) {
+	if p.codatNoRole(w, r) {
+		return
+	}
 	var body struct {
 		ClientID     string `json:"clientId"`
 		ClientSecret string `json:"clientSecret"`
@@ -334,6 +440,9 @@ func (p *Portals) codatAPISettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portals) codatAPIEnabled(w http.ResponseWriter, r *http.Request) {
+	if p.codatNoRole(w, r) {
+		return
+	}
 	var body struct {
 		Enabled bool `json:"enabled"`
 	}

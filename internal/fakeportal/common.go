@@ -16,15 +16,59 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// L returns the visible label for s after the Rename fault. Every visible
-// label and accessible name of every page goes through here.
+// L returns the visible label for s after the Rename fault, else after
+// the drift fault. Every visible label and accessible name of every page
+// goes through here.
 func (p *Portals) L(s string) string {
 	p.fmu.RLock()
 	defer p.fmu.RUnlock()
 	if n, ok := p.faults.Rename[s]; ok {
 		return n
 	}
+	if p.drift != nil {
+		return p.drift.get(s).Became
+	}
 	return s
+}
+
+// primeDrift decides the drift of every label of the catalogue, so the
+// records (and cmd/fakeportals) list the changes before any page is
+// drawn. Needs p.fmu held for writing.
+func (p *Portals) primeDriftLocked() {
+	if p.drift == nil {
+		return
+	}
+	for _, l := range catalogue(p.opts.Wording, p.opts.XeroConnectionLimit) {
+		if _, renamed := p.faults.Rename[l]; renamed || slices.Contains(p.faults.Remove, l) {
+			continue
+		}
+		p.drift.get(l)
+	}
+}
+
+// moveMode says whether the drift fault moved the field label s into its
+// control: DriftPlaceholder, DriftTooltip or "".
+func (p *Portals) moveMode(s string) string {
+	p.fmu.RLock()
+	defer p.fmu.RUnlock()
+	if _, renamed := p.faults.Rename[s]; renamed || p.drift == nil {
+		return ""
+	}
+	switch c := p.drift.get(s); c.How {
+	case DriftPlaceholder, DriftTooltip:
+		return c.How
+	}
+	return ""
+}
+
+// driftList returns the drift fault's changes so far.
+func (p *Portals) driftList() []DriftChange {
+	p.fmu.RLock()
+	defer p.fmu.RUnlock()
+	if p.drift == nil {
+		return nil
+	}
+	return p.drift.list()
 }
 
 // show reports whether the element labelled s is rendered (Remove fault).
@@ -36,6 +80,9 @@ func (p *Portals) show(s string) bool {
 
 func parseTemplates(p *Portals) (*template.Template, error) {
 	funcs := template.FuncMap{
+		"K":    p.K,
+		"N":    func(s string) string { return s },
+		"w26":  p.w26,
 		"L":    p.L,
 		"show": p.show,
 		"Lf":   func(format string, args ...any) string { return p.L(fmt.Sprintf(format, args...)) },
@@ -86,7 +133,7 @@ func (p *Portals) render(w http.ResponseWriter, status int, portal, title, name 
 		return
 	}
 	var out bytes.Buffer
-	pg := page{Title: title, Portal: portal, Body: template.HTML(body.String()), LayoutShift: p.Faults().LayoutShift}
+	pg := page{Title: title, Portal: portal, Body: template.HTML(p.moveLabels(body.String())), LayoutShift: p.Faults().LayoutShift}
 	if err := p.tmpl.ExecuteTemplate(&out, "shell", pg); err != nil {
 		http.Error(w, "template shell: "+err.Error(), http.StatusInternalServerError)
 		return

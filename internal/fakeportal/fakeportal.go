@@ -52,6 +52,14 @@ type Options struct {
 	// Variant is the rendering: "" or "classic" server HTML; "spa" the same
 	// pages drawn by JavaScript with a DOM of their own (spa.go).
 	Variant string
+
+	// Wording is the portals' copy: "" or "2023" the wording of the
+	// portal-spec's main sections; "2026" the table "Seen in 2025–26"
+	// (wording.go), in both renderings.
+	Wording string
+	// XeroDialogScreens is the shape of the New app dialog: 1 one form, 2
+	// two screens joined by "Next". 0: 2 with Wording "2026", else 1.
+	XeroDialogScreens int
 }
 
 // Faults are the fault modes. They can be changed at run time (SetFaults).
@@ -79,6 +87,21 @@ type Faults struct {
 	Remove []string
 	// LayoutShift: pages insert an ~80px banner at the top ~300ms after load.
 	LayoutShift bool
+	// CodatEmailCode: after the password, Codat asks for a code it says it
+	// emailed (a new sign-in method, Auth0 style). The bot cannot read it.
+	CodatEmailCode bool
+	// CodatNoRole: the Codat user lacks the Developer or Administrator
+	// role: the Accounting integrations page has no Set up / Manage buttons
+	// and no switches, only a notice; the settings pages and their API
+	// answer 403.
+	CodatNoRole bool
+	// DriftSeed, when not 0, rewrites visible labels the ways portals do
+	// (drift.go), deterministically from the seed; Records.Drift lists what
+	// changed.
+	DriftSeed int64
+	// DriftRate is the chance each label is changed when DriftSeed is set;
+	// 0 means DefaultDriftRate.
+	DriftRate float64
 }
 
 // Creds are the demo accounts of the replicas.
@@ -100,6 +123,7 @@ type Portals struct {
 	fmu    sync.RWMutex
 	faults Faults
 	fired  map[string]bool // "500 "+path, "exp "+path
+	drift  *drifter        // nil when DriftSeed is 0; guarded by fmu
 
 	mu      sync.Mutex
 	servers []*server
@@ -126,6 +150,34 @@ type Records struct {
 	// ForeignSubmissions counts forms posted to the foreign look-alike, by
 	// the portal it imitates. The values posted are not kept.
 	ForeignSubmissions map[string]int
+	// XeroSubmissions: every New app form the Xero developer portal
+	// received ("Next" of a two-screen dialog and "Create app"), accepted or
+	// not, with the answers chosen: a wrong choice shows here even when the
+	// portal refused the form.
+	XeroSubmissions []XeroSubmission
+	// CodatEmailCodes: the emailed-code page (fault CodatEmailCode).
+	CodatEmailCodes CodatEmailCodes
+	// Drift: every label the DriftSeed fault changed, in catalogue order
+	// then in order of first use.
+	Drift []DriftChange
+}
+
+// XeroSubmission is one New app form post as the Xero portal received it.
+type XeroSubmission struct {
+	Step string // "next" (screen 1 of two) or "create"
+	Name string
+	// AI and Security are the answers chosen: "yes", "no" or "" (none).
+	AI, Security string
+	Terms        bool
+	Accepted     bool
+	Errors       []string // field keys refused
+}
+
+// CodatEmailCodes counts what happened on Codat's emailed-code page.
+type CodatEmailCodes struct {
+	Sent      int // times the page said a code was emailed
+	Submitted int // codes typed and submitted
+	Accepted  int // codes accepted (only the emailed one is)
 }
 
 // XeroApp is an app in the Xero developer portal.
@@ -144,6 +196,7 @@ type XeroSecret struct {
 	Value     string
 	CreatedAt time.Time
 	Removed   bool
+	RemovedAt time.Time
 }
 
 // LiveSecrets returns the values of the secrets not removed.
@@ -163,6 +216,9 @@ type FreeAgentApp struct {
 	RedirectURIs                       []string
 	PracticeAPI                        bool
 	Identifier, Secret                 string
+	// SecretRegenerations counts "Regenerate secret" (wording 2026); each
+	// made the secret before it stop working at once.
+	SecretRegenerations int
 }
 
 // CodatIntegration is one accounting integration in the Codat portal.
@@ -201,8 +257,28 @@ type server struct {
 
 // Start starts every replica on its own port.
 func Start(opts Options) (*Portals, error) {
+	var err error
+	if opts.Wording, err = checkWording(opts.Wording); err != nil {
+		return nil, err
+	}
 	if opts.XeroConnectionLimit <= 0 {
 		opts.XeroConnectionLimit = 25
+		if opts.Wording == Wording2026 {
+			opts.XeroConnectionLimit = 5
+		}
+	}
+	switch opts.XeroDialogScreens {
+	case 0:
+		opts.XeroDialogScreens = 1
+		if opts.Wording == Wording2026 {
+			opts.XeroDialogScreens = 2
+		}
+	case 1, 2:
+	default:
+		return nil, fmt.Errorf("fakeportal: XeroDialogScreens %d (want 1 or 2)", opts.XeroDialogScreens)
+	}
+	if opts.Faults.DriftRate < 0 || opts.Faults.DriftRate > 1 {
+		return nil, fmt.Errorf("fakeportal: DriftRate %v (want 0..1)", opts.Faults.DriftRate)
 	}
 	if opts.XeroAskQuestions == nil {
 		t := true
@@ -211,12 +287,13 @@ func Start(opts Options) (*Portals, error) {
 	if opts.Host == "" {
 		opts.Host = "127.0.0.1"
 	}
-	var err error
 	if opts.Variant, err = spaVariant(opts.Variant); err != nil {
 		return nil, err
 	}
 	p := &Portals{opts: opts, fired: map[string]bool{}}
 	p.faults = copyFaults(opts.Faults)
+	p.drift = newDrifter(p.faults.DriftSeed, p.faults.DriftRate)
+	p.primeDriftLocked()
 	p.Creds = Creds{
 		XeroEmail:         "demo@acme-books.example",
 		XeroPassword:      "Xp-" + randToken(12),
@@ -321,10 +398,16 @@ func (p *Portals) Close() {
 
 // SetFaults replaces the fault modes. Paths of Fail500Once and
 // ExpireSessionOn fire again once each.
+// A new DriftSeed or DriftRate starts a new drift (and its records).
 func (p *Portals) SetFaults(f Faults) {
 	p.fmu.Lock()
+	old := p.faults
 	p.faults = copyFaults(f)
 	p.fired = map[string]bool{}
+	if f.DriftSeed != old.DriftSeed || f.DriftRate != old.DriftRate {
+		p.drift = newDrifter(f.DriftSeed, f.DriftRate)
+		p.primeDriftLocked()
+	}
 	p.fmu.Unlock()
 }
 

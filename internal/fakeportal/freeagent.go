@@ -20,6 +20,10 @@ type faData struct {
 	Name, Description, HomepageURL, RedirectURIs string
 	Practice                                     bool
 	Heading, Text                                string
+	// Wording 2026, app page: the secret is masked (HideSecret, Mask) or
+	// shown this once (OnceSecret).
+	HideSecret, OnceSecret bool
+	Mask                   string
 }
 
 func (p *Portals) freeAgentMux() http.Handler {
@@ -52,6 +56,7 @@ func (p *Portals) freeAgentMux() http.Handler {
 	mux.HandleFunc("GET /apps/new", p.faAuth(p.faNewApp))
 	mux.HandleFunc("POST /apps", p.faAuth(p.faCreateApp))
 	mux.HandleFunc("GET /apps/{id}", p.faAuth(p.faShowApp))
+	mux.HandleFunc("POST /apps/{id}/regenerate_secret", p.faAuth(p.faRegenerate))
 	mux.HandleFunc("POST /challenge/verify", p.captchaVerify("freeagent"))
 	mux.HandleFunc("/", notFound(p, "freeagent"))
 	return mux
@@ -184,6 +189,7 @@ func (p *Portals) faCreateApp(w http.ResponseWriter, r *http.Request) {
 		RedirectURIs: uris, PracticeAPI: d.Practice, Identifier: randToken(22), Secret: randToken(22),
 	}
 	p.st.faApps = append(p.st.faApps, a)
+	p.st.faUnseen[a.ID] = true
 	p.logWrite("freeagent", "app created", fmt.Sprintf("%q id %s, practice API %v, redirect URIs %s", a.Name, a.ID, a.PracticeAPI, strings.Join(uris, " ")))
 	p.mu.Unlock()
 	if ss := p.getSession(p.servers[srvFreeAgent], r); ss != nil {
@@ -203,12 +209,55 @@ func (p *Portals) faShowApp(w http.ResponseWriter, r *http.Request) {
 			d.App = *a
 			d.App.RedirectURIs = append([]string(nil), a.RedirectURIs...)
 			found = true
+			if p.w26() {
+				// Shown once: on the page right after creation or
+				// regeneration, never again.
+				d.OnceSecret, d.HideSecret = p.st.faUnseen[a.ID], !p.st.faUnseen[a.ID]
+				delete(p.st.faUnseen, a.ID)
+			}
 		}
 	}
 	p.mu.Unlock()
+	if d.HideSecret {
+		d.App.Secret, d.Mask = "", strings.Repeat("•", 22)
+	}
 	if !found {
 		notFound(p, "freeagent")(w, r)
 		return
 	}
 	p.render(w, http.StatusOK, "freeagent", d.App.Name+" | FreeAgent Developer Dashboard", "fa_app", d)
+}
+
+// faRegenerate is "Regenerate secret" (wording 2026): a new OAuth secret,
+// the one before it stops working at once; the app page shows the new one
+// once.
+func (p *Portals) faRegenerate(w http.ResponseWriter, r *http.Request) {
+	if !p.w26() {
+		notFound(p, "freeagent")(w, r)
+		return
+	}
+	p.mu.Lock()
+	var app *FreeAgentApp
+	for _, a := range p.st.faApps {
+		if a.ID == r.PathValue("id") {
+			app = a
+		}
+	}
+	if app != nil {
+		app.Secret = randToken(22)
+		app.SecretRegenerations++
+		p.st.faUnseen[app.ID] = true
+		p.logWrite("freeagent", "secret regenerated", fmt.Sprintf("%q id %s", app.Name, app.ID))
+	}
+	p.mu.Unlock()
+	if app == nil {
+		notFound(p, "freeagent")(w, r)
+		return
+	}
+	if ss := p.getSession(p.servers[srvFreeAgent], r); ss != nil {
+		p.mu.Lock()
+		ss.flash = msgFARegenerated
+		p.mu.Unlock()
+	}
+	http.Redirect(w, r, "/apps/"+app.ID, http.StatusSeeOther)
 }

@@ -19,6 +19,18 @@ const (
 	msgFAInvalid  = "Invalid email or password."
 	msgFASignedIn = "Signed in successfully."
 	msgFACreated  = "App was successfully created."
+
+	// The 2025–26 wording (Options.Wording "2026").
+	msgXeroCompanyURL2026 = "Enter a valid company or application URL"
+	// A "Create app" of the two-screen dialog whose first screen was not
+	// sent with "Next" (or long ago): back to the first screen.
+	msgXeroDraftExpired = "Something went wrong. Check the details and try again."
+	// Codat, user without the Developer or Administrator role [G].
+	msgCodatNoRole = "You need the Developer or Administrator role to manage integrations"
+	// Codat emailed code (fault CodatEmailCode), Auth0 style [G].
+	msgCodatEmailWrongCode = "The code you entered is invalid or has expired"
+	// FreeAgent, after "Regenerate secret" [G].
+	msgFARegenerated = "A new OAuth secret has been generated. Copy it now: it won't be shown again."
 )
 
 // LabelCodatOTP is the label of the code field on the Codat two-step page.

@@ -25,7 +25,6 @@ import (
 	"html/template"
 	"net/http"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -48,17 +47,18 @@ var spaAppVersion = func() string {
 	return hex.EncodeToString(s[:6])
 }()
 
-// spaLabelKeys are the labels the script asks for with L("...") or
-// S("..."), read from the script itself so the list cannot drift.
+// spaKeys are the labels the script asks for with L("...") or S("...")
+// (both wordings), K("2023", "2026") or N("2026 only"), read from the
+// script itself so the list cannot drift; spaLabelKeys are their texts.
+var spaKeys = scanLabels(string(spaAppJS), true)
+
 var spaLabelKeys = func() []string {
-	re := regexp.MustCompile(`\b[LS]\("((?:[^"\\]|\\.)*)"\)`)
 	seen := map[string]bool{}
 	var out []string
-	for _, m := range re.FindAllSubmatch(spaAppJS, -1) {
-		k := strings.ReplaceAll(string(m[1]), `\"`, `"`)
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
+	for _, k := range spaKeys {
+		if !seen[k.text] {
+			seen[k.text] = true
+			out = append(out, k.text)
 		}
 	}
 	return out
@@ -186,6 +186,9 @@ func (p *Portals) spaRender(w http.ResponseWriter, status int, portal, title, na
 		"labels":      p.spaLabels(extra),
 		"view":        view,
 	}
+	if p.w26() {
+		env["wording"] = Wording2026
+	}
 	sw, _ := w.(*spaWriter)
 	if sw != nil && sw.json {
 		writeJSON(w, status, env)
@@ -219,12 +222,33 @@ func jsonString(v any) (string, error) {
 	return string(b), err
 }
 
-// spaLabels: every label of the script and the page's own ones, after the
-// Rename and Remove faults: {"label": {"t": shown text, "show": bool}}.
+// spaLabels: every label of the script for this wording and the page's
+// own ones, after the Rename, Remove and drift faults: {"label": {"t":
+// shown text, "show": bool}}, plus "m": the drift that moved a field label
+// into its control (DriftPlaceholder or DriftTooltip).
 func (p *Portals) spaLabels(extra []string) map[string]any {
-	m := make(map[string]any, len(spaLabelKeys)+len(extra))
-	for _, k := range append(append([]string(nil), spaLabelKeys...), extra...) {
-		m[k] = map[string]any{"t": p.L(k), "show": p.show(k)}
+	m := make(map[string]any, len(spaKeys)+len(extra))
+	w := orDefault(p.opts.Wording, Wording2023)
+	keys := make([]string, 0, len(spaKeys)+len(extra))
+	for _, k := range spaKeys {
+		if k.wording == "" || k.wording == w {
+			keys = append(keys, k.text)
+		}
+	}
+	for _, k := range append(keys, extra...) {
+		show := p.show(k)
+		t := k
+		if show { // a removed label is not drawn: no drift to record
+			t = p.L(k)
+		}
+		l := map[string]any{"t": t, "show": show}
+		switch p.moveMode(k) {
+		case DriftPlaceholder:
+			l["m"] = "placeholder"
+		case DriftTooltip:
+			l["m"] = "tooltip"
+		}
+		m[k] = l
 	}
 	return m
 }
@@ -261,22 +285,29 @@ func (p *Portals) spaView(name string, d any) (map[string]any, []string) {
 			"passwordStep": v.PasswordStep, "emailError": p.lopt(v.EmailError), "alert": p.lopt(v.Alert)}, nil
 	case xeroTwoFactorData:
 		return map[string]any{"action": v.Action, "alert": p.lopt(v.Alert)}, nil
+	case xeroPushData:
+		return map[string]any{"backup": v.Backup}, nil
 	case xeroMyAppsData:
 		apps := []map[string]any{}
 		for _, a := range v.Apps {
 			apps = append(apps, map[string]any{"id": a.ID, "name": a.Name, "integrationType": a.IntegrationType})
 		}
 		types := []map[string]string{}
-		extra := []string{fmt.Sprintf("%d max connections", v.Limit)}
+		extra := []string{v.LimitLabel}
 		for _, t := range v.Types {
 			types = append(types, map[string]string{"value": t.Value, "label": t.Label})
 			extra = append(extra, t.Label)
 		}
 		f := v.Form
-		return map[string]any{"email": v.Email, "apps": apps, "limit": v.Limit, "ask": v.Ask, "types": types,
-			"form": map[string]any{"open": f.Open, "name": f.Name, "type": f.Type, "companyUrl": f.CompanyURL,
-				"redirectUri": f.RedirectURI, "ai": f.AI, "security": f.Security, "terms": f.Terms, "errors": p.lmap(f.Errors)},
-		}, extra
+		form := map[string]any{"open": f.Open, "name": f.Name, "type": f.Type, "companyUrl": f.CompanyURL,
+			"redirectUri": f.RedirectURI, "ai": f.AI, "security": f.Security, "terms": f.Terms, "errors": p.lmap(f.Errors)}
+		out := map[string]any{"email": v.Email, "apps": apps, "limit": v.Limit, "limitLabel": v.LimitLabel, "ask": v.Ask,
+			"types": types, "form": form}
+		if v.Screens == 2 {
+			out["screens"] = 2
+			form["screen"], form["draft"], form["alert"] = f.Screen, f.Draft, p.lopt(f.Alert)
+		}
+		return out, extra
 	case xeroDetailsData:
 		return map[string]any{"email": v.Email, "app": map[string]any{"id": v.App.ID, "name": v.App.Name}, "nav": v.Nav,
 			"saved": v.Saved, "errors": p.lmap(v.Errors), "name": v.Name, "companyUrl": v.CompanyURL,
@@ -313,6 +344,9 @@ func (p *Portals) spaView(name string, d any) (map[string]any, []string) {
 			rows = append(rows, row(r))
 		}
 		out := map[string]any{"email": v.Email, "rows": rows}
+		if v.NoRole {
+			out["noRole"], out["noRoleText"] = true, p.L(v.NoRoleText)
+		}
 		if v.Row.Key != "" {
 			cur := row(v.Row)
 			cur["clientId"] = v.Row.ClientID
@@ -334,6 +368,13 @@ func (p *Portals) spaView(name string, d any) (map[string]any, []string) {
 			out["app"] = map[string]any{"id": a.ID, "name": a.Name, "description": a.Description,
 				"homepageUrl": a.HomepageURL, "redirectUris": append([]string{}, a.RedirectURIs...),
 				"practice": a.PracticeAPI, "identifier": a.Identifier, "secret": a.Secret}
+			if v.HideSecret {
+				delete(out["app"].(map[string]any), "secret")
+				out["hideSecret"], out["mask"] = true, v.Mask
+			}
+			if v.OnceSecret {
+				out["onceSecret"] = true
+			}
 		}
 		return out, nil
 	}

@@ -27,6 +27,11 @@ type state struct {
 	xeroRefused     int
 	xeroLockedUntil time.Time
 	xeroTrusted     map[string]bool // trusted-device tokens
+	xeroSubs        []XeroSubmission
+	xeroDrafts      map[string]xeroDraft // two-screen dialog: screen 1 sent with Next
+	emailCodes      CodatEmailCodes
+	lastEmailCode   string
+	faUnseen        map[string]bool // FreeAgent app ids whose secret the next app page shows (wording 2026)
 
 	codes   map[string]authCode // one-time codes from a sign-in host to its portal
 	codatTx map[string]*codatTx // Auth0-style login transactions
@@ -42,7 +47,16 @@ type codatTx struct {
 	state       string // portal's state (the return path)
 	email       string
 	passwordOK  bool
+	emailCode   string // fault CodatEmailCode: the code "emailed"
+	emailOK     bool
 	created     time.Time
+}
+
+// xeroDraft is the first screen of a two-screen New app dialog, sent with
+// "Next".
+type xeroDraft struct {
+	name, typ, ai, security string
+	created                 time.Time
 }
 
 // session is one signed-in (or half signed-in) browser on one server.
@@ -75,6 +89,8 @@ func (s *state) init() {
 	s.signIns = map[string]int{}
 	s.foreign = map[string]int{}
 	s.xeroTrusted = map[string]bool{}
+	s.xeroDrafts = map[string]xeroDraft{}
+	s.faUnseen = map[string]bool{}
 	s.codes = map[string]authCode{}
 	s.codatTx = map[string]*codatTx{}
 }
@@ -86,9 +102,12 @@ func (p *Portals) logWrite(portal, action, detail string) {
 
 // Records returns a deep copy of the state.
 func (p *Portals) Records() Records {
+	drift := p.driftList()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	r := Records{
+		Drift:              drift,
+		CodatEmailCodes:    p.st.emailCodes,
 		Codat:              map[string]CodatIntegration{},
 		Writes:             append([]Write(nil), p.st.writes...),
 		FailedSignIns:      copyCounts(p.st.failed),
@@ -98,6 +117,10 @@ func (p *Portals) Records() Records {
 	}
 	for _, a := range p.st.xeroApps {
 		r.XeroApps = append(r.XeroApps, copyXeroApp(a))
+	}
+	for _, s := range p.st.xeroSubs {
+		s.Errors = append([]string(nil), s.Errors...)
+		r.XeroSubmissions = append(r.XeroSubmissions, s)
 	}
 	for _, a := range p.st.faApps {
 		c := *a

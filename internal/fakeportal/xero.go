@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ func (p *Portals) xeroLoginMux() http.Handler {
 	})
 	mux.HandleFunc("/identity/user/login", p.xeroLogin)
 	mux.HandleFunc("/identity/user/login/two-factor/authenticate", p.xeroTwoFactor)
+	mux.HandleFunc("GET /identity/user/login/two-factor/push", p.xeroPush)
 	mux.HandleFunc("GET /identity/user/forgotpassword", func(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusOK, "xero", "Forgot password", "simple", map[string]string{
 			"Heading": "Forgot your password?", "Text": "Password reset is not available in this replica.",
@@ -116,7 +118,12 @@ func (p *Portals) xeroLogin(w http.ResponseWriter, r *http.Request) {
 	if p.opts.XeroTwoStep && !trusted {
 		p.dropSession(w, s, r)
 		p.newSession(w, s, &session{account: p.Creds.XeroEmail, pending: true, returnTo: ret})
-		http.Redirect(w, r, "/identity/user/login/two-factor/authenticate?returnUrl="+url.QueryEscape(ret), http.StatusFound)
+		step := "/identity/user/login/two-factor/authenticate"
+		if p.w26() {
+			// Accounts on the Xero Verify app see the push screen first.
+			step = "/identity/user/login/two-factor/push"
+		}
+		http.Redirect(w, r, step+"?returnUrl="+url.QueryEscape(ret), http.StatusFound)
 		return
 	}
 	p.xeroComplete(w, r, nil, ret)
@@ -143,6 +150,24 @@ func (p *Portals) xeroComplete(w http.ResponseWriter, r *http.Request, ss *sessi
 type xeroTwoFactorData struct {
 	Action string
 	Alert  string
+}
+
+type xeroPushData struct {
+	Backup string // the code page
+}
+
+// xeroPush is the Xero Verify push-notification screen (wording 2026): it
+// waits for an approval that never comes here; "Use a backup method
+// instead" leads to the code page.
+func (p *Portals) xeroPush(w http.ResponseWriter, r *http.Request) {
+	ss := p.getSession(p.servers[srvXeroLogin], r)
+	ret := p.xeroReturnURL(r.FormValue("returnUrl"))
+	if ss == nil || !ss.pending {
+		http.Redirect(w, r, "/identity/user/login?ReturnUrl="+url.QueryEscape(ret), http.StatusFound)
+		return
+	}
+	p.render(w, http.StatusOK, "xero", "Check your Xero Verify app | Xero", "xero_push",
+		xeroPushData{Backup: "/identity/user/login/two-factor/authenticate?returnUrl=" + url.QueryEscape(ret)})
 }
 
 func (p *Portals) xeroTwoFactor(w http.ResponseWriter, r *http.Request) {
@@ -214,6 +239,7 @@ func (p *Portals) xeroDevMux() http.Handler {
 	mux.HandleFunc("GET /app/manage/api/apps/{id}/client-id", p.xeroDev(p.xeroAPIClientID))
 	mux.HandleFunc("POST /app/manage/api/apps/{id}/secrets", p.xeroDev(p.xeroAPIGenerate))
 	mux.HandleFunc("POST /app/manage/api/apps/{id}/secrets/{slot}/remove", p.xeroDev(p.xeroAPIRemove))
+	mux.HandleFunc("POST /app/manage/api/app-drafts", p.xeroDev(p.xeroAPIDraft))
 	mux.HandleFunc("/", notFound(p, "xero"))
 	return mux
 }
@@ -246,21 +272,31 @@ type xeroNewAppForm struct {
 	Name, Type, CompanyURL, RedirectURI, AI, Security string
 	Terms                                             bool
 	Errors                                            map[string]string
+	// Two-screen dialog: the screen shown (1 or 2), the draft id of the
+	// first screen, a message for the whole dialog.
+	Screen       int
+	Draft, Alert string
 }
 
 type xeroMyAppsData struct {
-	Email string
-	Apps  []XeroApp
-	Limit int
-	Ask   bool
-	Types []struct{ Value, Label string }
-	Form  xeroNewAppForm
+	Email      string
+	Apps       []XeroApp
+	Limit      int
+	LimitLabel string // "25 max connections"; 2026: "0 of 5 connections"
+	Ask        bool
+	Screens    int // the New app dialog's screens: 1 or 2
+	Types      []struct{ Value, Label string }
+	Form       xeroNewAppForm
 }
 
 func (p *Portals) xeroMyAppsData() xeroMyAppsData {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	d := xeroMyAppsData{Email: p.Creds.XeroEmail, Limit: p.opts.XeroConnectionLimit, Ask: *p.opts.XeroAskQuestions, Types: xeroTypes}
+	d := xeroMyAppsData{Email: p.Creds.XeroEmail, Limit: p.opts.XeroConnectionLimit, Ask: *p.opts.XeroAskQuestions, Types: xeroTypes,
+		Screens: p.opts.XeroDialogScreens, LimitLabel: fmt.Sprintf("%d max connections", p.opts.XeroConnectionLimit)}
+	if p.w26() {
+		d.LimitLabel = fmt.Sprintf("0 of %d connections", p.opts.XeroConnectionLimit)
+	}
 	for _, a := range p.st.xeroApps {
 		d.Apps = append(d.Apps, copyXeroApp(a))
 	}
@@ -296,38 +332,16 @@ func xeroNameError(name string) string {
 	return ""
 }
 
-func (p *Portals) xeroCreateApp(w http.ResponseWriter, r *http.Request) {
-	ask := *p.opts.XeroAskQuestions
-	f := xeroNewAppForm{
-		Open:        true,
-		Name:        strings.TrimSpace(r.FormValue("name")),
-		Type:        r.FormValue("integration_type"),
-		CompanyURL:  strings.TrimSpace(r.FormValue("company_url")),
-		RedirectURI: strings.TrimSpace(r.FormValue("redirect_uri")),
-		AI:          r.FormValue("ai_training"),
-		Security:    r.FormValue("security"),
-		Terms:       r.FormValue("terms") == "on",
-		Errors:      map[string]string{},
-	}
+// xeroScreen1Errors checks the first screen of the New app form (name,
+// integration type, the two questions).
+func (p *Portals) xeroScreen1Errors(f *xeroNewAppForm) {
 	if e := xeroNameError(f.Name); e != "" {
 		f.Errors["name"] = e
 	}
 	if xeroTypeLabel(f.Type) == "" {
 		f.Errors["integration_type"] = "Select an integration type"
 	}
-	if f.CompanyURL == "" {
-		f.Errors["company_url"] = "Enter a company or application URL"
-	} else if !httpsURL(f.CompanyURL) {
-		f.Errors["company_url"] = "URL must start with https://"
-	}
-	if f.Type != "custom" {
-		if f.RedirectURI == "" {
-			f.Errors["redirect_uri"] = "Enter a redirect URI"
-		} else if !redirectURIOK(f.RedirectURI) {
-			f.Errors["redirect_uri"] = "Enter a valid redirect URI"
-		}
-	}
-	if ask {
+	if *p.opts.XeroAskQuestions {
 		if f.AI != "yes" && f.AI != "no" {
 			f.Errors["ai_training"] = "Select yes or no"
 		}
@@ -339,10 +353,117 @@ func (p *Portals) xeroCreateApp(w http.ResponseWriter, r *http.Request) {
 			f.Errors["security"] = "Select yes or no"
 		}
 	}
+}
+
+// xeroScreen2Errors checks the rest (company URL, redirect URI, terms).
+func (p *Portals) xeroScreen2Errors(f *xeroNewAppForm) {
+	if f.CompanyURL == "" {
+		f.Errors["company_url"] = "Enter a company or application URL"
+	} else if !httpsURL(f.CompanyURL) {
+		f.Errors["company_url"] = "URL must start with https://"
+	}
+	if p.w26() && f.Errors["company_url"] != "" {
+		f.Errors["company_url"] = msgXeroCompanyURL2026
+	}
+	if f.Type != "custom" {
+		if f.RedirectURI == "" {
+			f.Errors["redirect_uri"] = "Enter a redirect URI"
+		} else if !redirectURIOK(f.RedirectURI) {
+			f.Errors["redirect_uri"] = "Enter a valid redirect URI"
+		}
+	}
 	if !f.Terms {
 		f.Errors["terms"] = "You must agree to the terms and conditions"
 	}
+}
+
+// recordSubmission keeps what a New app form post chose. Needs no lock.
+func (p *Portals) recordSubmission(step string, f xeroNewAppForm) {
+	sub := XeroSubmission{Step: step, Name: f.Name, AI: f.AI, Security: f.Security, Terms: f.Terms, Accepted: len(f.Errors) == 0}
+	for k := range f.Errors {
+		sub.Errors = append(sub.Errors, k)
+	}
+	slices.Sort(sub.Errors)
+	p.mu.Lock()
+	p.st.xeroSubs = append(p.st.xeroSubs, sub)
+	p.mu.Unlock()
+}
+
+// xeroDraftTTL is how long a two-screen dialog's first screen is kept.
+const xeroDraftTTL = 30 * time.Minute
+
+// xeroAPIDraft is "Next" of the two-screen New app dialog: it checks the
+// first screen and keeps it under a draft id the second screen sends back.
+func (p *Portals) xeroAPIDraft(w http.ResponseWriter, r *http.Request) {
+	f := xeroNewAppForm{
+		Name:     strings.TrimSpace(r.FormValue("name")),
+		Type:     r.FormValue("integration_type"),
+		AI:       r.FormValue("ai_training"),
+		Security: r.FormValue("security"),
+		Errors:   map[string]string{},
+	}
+	p.xeroScreen1Errors(&f)
+	p.recordSubmission("next", f)
 	if len(f.Errors) > 0 {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": p.lmap(f.Errors)})
+		return
+	}
+	id := randToken(24)
+	now := time.Now()
+	p.mu.Lock()
+	for k, d := range p.st.xeroDrafts {
+		if now.Sub(d.created) > xeroDraftTTL {
+			delete(p.st.xeroDrafts, k)
+		}
+	}
+	p.st.xeroDrafts[id] = xeroDraft{name: f.Name, typ: f.Type, ai: f.AI, security: f.Security, created: now}
+	p.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]string{"draft": id})
+}
+
+func (p *Portals) xeroCreateApp(w http.ResponseWriter, r *http.Request) {
+	ask := *p.opts.XeroAskQuestions
+	two := p.opts.XeroDialogScreens == 2
+	f := xeroNewAppForm{
+		Open:        true,
+		Name:        strings.TrimSpace(r.FormValue("name")),
+		Type:        r.FormValue("integration_type"),
+		CompanyURL:  strings.TrimSpace(r.FormValue("company_url")),
+		RedirectURI: strings.TrimSpace(r.FormValue("redirect_uri")),
+		AI:          r.FormValue("ai_training"),
+		Security:    r.FormValue("security"),
+		Terms:       r.FormValue("terms") == "on",
+		Errors:      map[string]string{},
+		Screen:      1,
+	}
+	if two {
+		// The first screen counts as sent with "Next" (its draft), whatever
+		// this post says about it.
+		f.Draft = r.FormValue("draft")
+		p.mu.Lock()
+		d, ok := p.st.xeroDrafts[f.Draft]
+		p.mu.Unlock()
+		if ok && time.Since(d.created) <= xeroDraftTTL {
+			f.Name, f.Type, f.AI, f.Security = d.name, d.typ, d.ai, d.security
+			f.Screen = 2
+		} else {
+			f.Draft = ""
+			f.Alert = msgXeroDraftExpired
+			f.Errors["draft"] = msgXeroDraftExpired
+		}
+	}
+	p.xeroScreen1Errors(&f)
+	p.xeroScreen2Errors(&f)
+	p.recordSubmission("create", f)
+	if len(f.Errors) > 0 {
+		if two && f.Screen == 2 {
+			for _, k := range []string{"name", "integration_type", "ai_training", "security"} {
+				if f.Errors[k] != "" {
+					f.Screen = 1
+				}
+			}
+		}
+		delete(f.Errors, "draft")
 		d := p.xeroMyAppsData()
 		d.Form = f
 		p.render(w, http.StatusUnprocessableEntity, "xero", "My Apps | Xero Developer", "xero_myapps", d)
@@ -361,6 +482,7 @@ func (p *Portals) xeroCreateApp(w http.ResponseWriter, r *http.Request) {
 		a.SecurityAgreed = true
 	}
 	p.mu.Lock()
+	delete(p.st.xeroDrafts, f.Draft)
 	p.st.xeroApps = append(p.st.xeroApps, a)
 	p.logWrite("xero", "app created", fmt.Sprintf("%q (%s) id %s", a.Name, a.IntegrationType, a.ID))
 	p.mu.Unlock()
@@ -621,7 +743,7 @@ func (p *Portals) xeroAPIRemove(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Secret not found"})
 		return
 	}
-	sec.Removed = true
+	sec.Removed, sec.RemovedAt = true, time.Now()
 	p.logWrite("xero", "secret removed", fmt.Sprintf("%q: client secret %d", app.Name, slot))
 	a := copyXeroApp(app)
 	p.mu.Unlock()

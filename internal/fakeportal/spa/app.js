@@ -22,8 +22,13 @@
   }
 
   var LBL = {};
+  var MOVED = {};  // shown text -> "placeholder" | "tooltip" (drift fault)
+  var W26 = false; // the 2025-26 wording
   function L(k) { var x = LBL[k]; return x ? x.t : k; }
   function S(k) { var x = LBL[k]; return x ? !!x.show : true; }
+  // K picks a label key by wording (2023, 2026); N marks a 2026-only key.
+  function K(a, b) { return W26 ? b : a; }
+  function N(k) { return k; }
   function fmt(tpl, v) { return tpl.replace('%d', String(v)).replace('%s', String(v)); }
 
   function add(el, ch) {
@@ -178,6 +183,9 @@
       if (seq !== renderSeq) { return; }
       env = e;
       LBL = e.labels || {};
+      W26 = e.wording === '2026';
+      MOVED = {};
+      Object.keys(LBL).forEach(function (k) { if (LBL[k].m) { MOVED[LBL[k].t] = LBL[k].m; } });
       document.title = e.title || '';
       document.body.className = c('t' + (e.portal || 'x'));
       clear(root);
@@ -245,6 +253,20 @@
     });
   }
 
+  // postForm posts form fields to a JSON endpoint of the page.
+  function postForm(url, params) {
+    return fetch(url, {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Accept': 'application/json', 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+      body: params.toString()
+    }).then(function (r) {
+      if (r.status === 401) { location.reload(); throw new Error('signed out'); }
+      return r.json().catch(function () { return {}; }).then(function (j) {
+        return { ok: r.ok, status: r.status, body: j };
+      });
+    });
+  }
+
   function link(href, text, props) {
     var p = props || {};
     p.href = href;
@@ -287,7 +309,17 @@
   function field(kind, text, ctl, err, req) {
     var lab = [text, star(req)];
     var box;
-    if (kind === 'for') {
+    var moved = MOVED[text];
+    if (moved) {
+      // The drift fault moved the label into the control: no visible label.
+      if (moved === 'placeholder' && !ctl.getAttribute('placeholder')) {
+        ctl.setAttribute('placeholder', text);
+      } else {
+        ctl.setAttribute('title', text);
+        ctl.setAttribute('aria-label', text);
+      }
+      box = h('div', { cls: 'fld' }, ctl);
+    } else if (kind === 'for') {
       var id = uid();
       ctl.id = id;
       box = h('div', { cls: 'fld' }, h('label', { 'for': id, cls: 'lbl' }, lab), ctl);
@@ -325,7 +357,8 @@
     p.tabindex = '0';
     p.cls = 'opt';
     p['aria-checked'] = checked ? 'true' : 'false';
-    var el = h('div', p, h('span', { cls: 'box', 'aria-hidden': 'true' }, '✓'), h('span', null, text));
+    if (MOVED[text]) { p.title = text; p['aria-label'] = text; }
+    var el = h('div', p, h('span', { cls: 'box', 'aria-hidden': 'true' }, '✓'), MOVED[text] ? null : h('span', null, text));
     function toggle() {
       var on = el.getAttribute('aria-checked') !== 'true';
       el.setAttribute('aria-checked', on ? 'true' : 'false');
@@ -342,10 +375,12 @@
   // nativeCheckbox: a real input, visually hidden, clicked through its label.
   function nativeCheckbox(name, value, text, checked) {
     var id = uid();
+    var moved = !!MOVED[text];
     return h('div', { cls: 'fld' },
       h('div', { cls: 'nbox' },
-        h('input', { type: 'checkbox', id: id, name: name, value: value, cls: 'vh', checked: !!checked }),
-        h('label', { 'for': id, cls: 'nfake' }, h('span', { cls: 'box', 'aria-hidden': 'true' }, '✓'), h('span', null, text))));
+        h('input', { type: 'checkbox', id: id, name: name, value: value, cls: 'vh', checked: !!checked,
+          title: moved ? text : null, 'aria-label': moved ? text : null }),
+        h('label', { 'for': id, cls: 'nfake' }, h('span', { cls: 'box', 'aria-hidden': 'true' }, '✓'), moved ? null : h('span', null, text))));
   }
 
   // radioGroup: role=radiogroup labelled by labelId, role=radio options
@@ -394,13 +429,19 @@
 
   // switchButton: <button role=switch aria-checked>, named by a
   // visually hidden span.
-  function switchButton(name, on, disabled, onToggle) {
+  // stateWords: the name is the visible state word beside the switch
+  // ("Disabled" / "Enabled", 2026), which follows aria-checked.
+  function switchButton(name, on, disabled, onToggle, stateWords) {
     var nid = uid();
     var b = h('button', {
       type: 'button', role: 'switch', cls: 'sw', 'aria-checked': on ? 'true' : 'false',
       'aria-labelledby': nid, 'aria-disabled': disabled ? 'true' : null
     }, h('span', { cls: 'knob', 'aria-hidden': 'true' }));
     b.addEventListener('click', function () { onToggle(b); });
+    if (stateWords) {
+      return [h('span', { style: 'display:inline-flex;align-items:center;gap:8px' }, b,
+        h('span', { id: nid, 'data-state-word': '' }, on ? L("Enabled") : L("Disabled")))];
+    }
     return [h('span', { id: nid, cls: 'vh' }, name), b];
   }
 
@@ -492,14 +533,18 @@
 
   // ------------------------------------------------------------ Xero
   PAGES.xero_login = function (v) {
-    var email = input({ type: 'email', name: 'Username', 'data-automationid': 'Username--input', autocomplete: 'username', value: v.email || '' });
-    var emailBox = S("Email address") ? field('by', L("Email address"), email, v.emailError) : null;
-    var pw = input({ type: 'password', name: 'Password', 'data-automationid': 'PassWord--input', autocomplete: 'current-password' });
-    var pwBox = h('div', { cls: v.passwordStep ? '' : 'hide' }, S("Password") ? field('for', L("Password"), pw) : null);
+    // 2026: the fields are named "Please enter your email/password" and
+    // carry the ids older scripts use.
+    var email = input({ type: 'email', name: 'Username', 'data-automationid': 'Username--input', autocomplete: 'username', value: v.email || '', id: W26 ? 'xl-form-email' : null });
+    var emailKey = K("Email address", "Please enter your email");
+    var emailBox = S(emailKey) ? field('by', L(emailKey), email, v.emailError) : null;
+    var pw = input({ type: 'password', name: 'Password', 'data-automationid': 'PassWord--input', autocomplete: 'current-password', id: W26 ? 'xl-form-password' : null });
+    var pwKey = K("Password", "Please enter your password");
+    var pwBox = h('div', { cls: v.passwordStep ? '' : 'hide' }, S(pwKey) ? field(W26 ? 'by' : 'for', L(pwKey), pw) : null);
     var form = h('form', { method: 'post', action: v.action, novalidate: true },
       h('input', { type: 'hidden', name: 'ReturnUrl', value: v.returnUrl || '' }),
       emailBox, pwBox,
-      S("Log in") ? h('button', { type: 'submit', cls: 'btn wide', 'data-automationid': 'LoginSubmit--button' }, L("Log in")) : null);
+      S("Log in") ? h('button', { type: 'submit', cls: 'btn wide', 'data-automationid': 'LoginSubmit--button', id: W26 ? 'xl-form-submit' : null }, L("Log in")) : null);
     form.addEventListener('submit', function (e) {
       if (!pwBox.classList.contains(c('hide'))) { return; }
       e.preventDefault();
@@ -516,7 +561,7 @@
       form,
       h('p', null, h('a', { href: '/identity/user/forgotpassword' }, L("Forgot password?")))
     ], true));
-    setTimeout(function () { (v.passwordStep && S("Password") ? pw : email).focus(); }, 0);
+    setTimeout(function () { (v.passwordStep && S(pwKey) ? pw : email).focus(); }, 0);
     return out;
   };
 
@@ -531,7 +576,7 @@
       h('form', { method: 'post', action: v.action, novalidate: true },
         S("Authentication code") ? field('aria', L("Authentication code"), codeIn) : null,
         trust,
-        S("Trust this device") ? h('div', { cls: 'fld' }, checkbox(L("Trust this device"), false, function (on) { trust.disabled = !on; },
+        S(K("Trust this device", "Remember me for 30 days")) ? h('div', { cls: 'fld' }, checkbox(L(K("Trust this device", "Remember me for 30 days")), false, function (on) { trust.disabled = !on; },
           { 'data-automationid': 'auth-remembermecheckbox--input' })) : null,
         S("Confirm") ? h('button', { type: 'submit', cls: 'btn', 'data-automationid': 'auth-submitcodebutton' }, L("Confirm")) : null),
       S("Use another authentication method") ? [h('p', null, h('button', {
@@ -540,6 +585,20 @@
     ], true));
     setTimeout(function () { codeIn.focus(); }, 0);
     return out;
+  };
+
+  // The Xero Verify push screen (2026): "Use a backup method instead" leads
+  // to the code page.
+  PAGES.xero_push = function (v) {
+    return h('main', { cls: 'wrap' }, card([
+      h('div', { 'aria-hidden': 'true', style: 'font-weight:700;color:#13b5ea;font-size:22px;margin:0 0 8px' }, 'xero'),
+      heading(1, L(N("Check your Xero Verify app"))),
+      h('p', null, L(N("We've sent a notification to your phone. Approve it in Xero Verify to log in."))),
+      h('p', { role: 'status' }, L(N("Waiting for approval…"))),
+      S(N("Use a backup method instead")) ? h('p', null, h('button', {
+        type: 'button', cls: 'btn plain', onclick: function () { navigate(v.backup); }
+      }, L(N("Use a backup method instead")))) : null
+    ], true));
   };
 
   function xeroHeader(email) {
@@ -555,7 +614,7 @@
 
   PAGES.xero_myapps = function (v) {
     var apps = v.apps || [];
-    var limitLabel = fmt('%d max connections', v.limit);
+    var limitLabel = v.limitLabel || fmt('%d max connections', v.limit);
     var list = apps.length ? h('div', { cls: 'grid', role: 'list', 'aria-label': L("Apps") }, apps.map(function (a) {
       return h('article', { role: 'listitem', cls: 'panel' },
         h('h3', { cls: 'h2' }, link('/app/manage/app/' + encodeURIComponent(a.id), a.name)),
@@ -573,14 +632,22 @@
     return out;
   };
 
+  // newAppDialog: one form, or (v.screens 2) two screens: name, type and
+  // the questions, "Next" (disabled until they are all set; the portal
+  // checks them and answers a draft id), then the URLs, the terms and
+  // "Create app", with "Back".
   function newAppDialog(v, f) {
     closeAllDialogs();
     var errs = f.errors || {};
+    var two = v.screens === 2;
     var name = input({ name: 'name', value: f.name || '' });
-    openDialog(L("Add a new app"), function (close) {
-      var company = input({ type: 'url', placeholder: 'https://', value: f.companyUrl || '' });
+    var company = input({ type: 'url', placeholder: 'https://', value: f.companyUrl || '' });
+    var companyFocus = company;
+    openDialog(L(K("Add a new app", "Add a new Xero app")), function (close) {
       var redirect = input({ type: 'url', value: f.redirectUri || '' });
       var create = h('button', { type: 'submit', cls: 'btn', disabled: true }, L("Create app"));
+      var next = two ? h('button', { type: 'button', cls: 'btn', disabled: true }, L(N("Next"))) : null;
+      var draft = f.draft || '';
       var typeLabel = uid();
       var types = (v.types || []).filter(function (t) { return S(t.label); })
         .map(function (t) { return { value: t.value, text: L(t.label) }; });
@@ -595,8 +662,8 @@
       }
       var qa = null, qs = null;
       if (v.ask) {
-        if (S("Will you use Xero data to train an AI model?")) {
-          qa = question(qAI, L("Will you use Xero data to train an AI model?"), f.ai, errs.ai_training);
+        if (S(K("Will you use Xero data to train an AI model?", "Will you use Xero data to train, fine-tune, adapt, or enhance an AI model?"))) {
+          qa = question(qAI, L(K("Will you use Xero data to train an AI model?", "Will you use Xero data to train, fine-tune, adapt, or enhance an AI model?")), f.ai, errs.ai_training);
           ai = qa.g;
         }
         if (S("Do you understand and agree to meet Xero's minimum security requirements?")) {
@@ -610,21 +677,73 @@
         var ok = !!(terms && terms.isChecked());
         if (v.ask) { ok = ok && !!(ai && ai.value()) && !!(sec && sec.value()); }
         create.disabled = !ok;
+        if (next) {
+          var first = name.value.trim() !== '' && !!typeGroup.value();
+          if (v.ask) { first = first && !!(ai && ai.value()) && !!(sec && sec.value()); }
+          next.disabled = !first;
+        }
       }
-      var form = h('form', { novalidate: true },
-        S("App name") ? field('by', L("App name"), name, errs.name, true) : null,
-        S("Integration type") ? h('div', { cls: 'q' }, h('div', { id: typeLabel, cls: 'qt' }, L("Integration type")), typeGroup,
-          errs.integration_type ? h('div', { role: 'alert', cls: 'err' }, errs.integration_type) : null) : null,
+      name.addEventListener('input', update);
+      var nameBox = S("App name") ? field('by', L("App name"), name, errs.name, true) : null;
+      var typeErr = h('div', { role: 'alert', cls: errs.integration_type ? 'err' : 'err hide' }, errs.integration_type || '');
+      var typeBox = S("Integration type") ? h('div', { cls: 'q' }, h('div', { id: typeLabel, cls: 'qt' }, L("Integration type")), typeGroup, typeErr) : null;
+      var urls = [
         S("Company or application URL") ? field('for', L("Company or application URL"), company, errs.company_url, true) : null,
-        S("Redirect URI") ? field('wrap', L("Redirect URI"), redirect, errs.redirect_uri) : null,
-        qa ? qa.el : null, qs ? qs.el : null,
-        terms ? h('div', { cls: 'fld' }, terms, errs.terms ? h('div', { role: 'alert', cls: 'err' }, errs.terms) : null) : null,
-        h('div', { cls: 'acts' },
-          S("Cancel") ? h('button', { type: 'button', cls: 'btn ghost', onclick: function () { close(); } }, L("Cancel")) : null,
-          S("Create app") ? create : null));
+        S(K("Redirect URI", "OAuth 2.0 redirect URI")) ? field('wrap', L(K("Redirect URI", "OAuth 2.0 redirect URI")), redirect, errs.redirect_uri) : null];
+      var termsBox = terms ? h('div', { cls: 'fld' }, terms, errs.terms ? h('div', { role: 'alert', cls: 'err' }, errs.terms) : null) : null;
+      var cancel = S("Cancel") ? h('button', { type: 'button', cls: 'btn ghost', onclick: function () { close(); } }, L("Cancel")) : null;
+      var form;
+      if (!two) {
+        form = h('form', { novalidate: true }, nameBox, typeBox, urls, qa ? qa.el : null, qs ? qs.el : null, termsBox,
+          h('div', { cls: 'acts' }, cancel, S("Create app") ? create : null));
+      } else {
+        var alertEl = h('div', { role: 'alert', cls: f.alert ? 'alert' : 'alert hide' }, f.alert || '');
+        var s1 = h('div', { cls: f.screen === 2 ? 'hide' : '' }, nameBox, typeBox, qa ? qa.el : null, qs ? qs.el : null,
+          h('div', { cls: 'acts' }, cancel, S(N("Next")) ? next : null));
+        var back = S(N("Back")) ? h('button', { type: 'button', cls: 'btn ghost' }, L(N("Back"))) : null;
+        var s2 = h('div', { cls: f.screen === 2 ? '' : 'hide' }, urls, termsBox,
+          h('div', { cls: 'acts' }, back, S("Create app") ? create : null));
+        var screen = function (n) {
+          s1.classList.toggle(c('hide'), n !== 1);
+          s2.classList.toggle(c('hide'), n !== 2);
+          (n === 1 ? name : company).focus();
+        };
+        if (back) { back.addEventListener('click', function () { screen(1); }); }
+        var qErr = function (q, msg) {
+          if (!q) { return; }
+          var old = q.el.querySelector('[data-err]');
+          if (old) { old.parentNode.removeChild(old); }
+          if (msg) { q.el.appendChild(h('div', { role: 'alert', cls: 'err', 'data-err': '' }, msg)); }
+        };
+        next.addEventListener('click', function () {
+          alertEl.classList.add(c('hide'));
+          var p = new URLSearchParams();
+          p.append('name', name.value);
+          p.append('integration_type', typeGroup.value());
+          if (ai) { p.append('ai_training', ai.value()); }
+          if (sec) { p.append('security', sec.value()); }
+          next.disabled = true;
+          postForm('/app/manage/api/app-drafts', p).then(function (r) {
+            update();
+            var e = (r.status === 422 && r.body.errors) || {};
+            if (nameBox) { setError(nameBox, name, e.name || ''); }
+            typeErr.textContent = e.integration_type || '';
+            typeErr.classList.toggle(c('hide'), !e.integration_type);
+            qErr(qa, e.ai_training); qErr(qs, e.security);
+            if (r.status === 422) { return; }
+            if (!r.ok) { throw new Error(r.body.error || L("Something went wrong. Try again.")); }
+            draft = r.body.draft;
+            screen(2);
+          }).catch(function (err) {
+            update();
+            alertEl.textContent = err.message; alertEl.classList.remove(c('hide'));
+          });
+        });
+        form = h('form', { novalidate: true }, alertEl, s1, s2);
+      }
       form.addEventListener('submit', function (e) {
         e.preventDefault();
-        if (create.disabled) { return; }
+        if (create.disabled || (two && !s2.offsetParent)) { return; }
         create.disabled = true;
         var p = new URLSearchParams();
         p.append('name', name.value);
@@ -634,11 +753,12 @@
         if (ai) { p.append('ai_training', ai.value()); }
         if (sec) { p.append('security', sec.value()); }
         if (terms && terms.isChecked()) { p.append('terms', 'on'); }
+        if (two) { p.append('draft', draft); }
         submit('/app/manage/app', p, function () { closeAllDialogs(); return false; });
       });
       update();
       return [S("Close") ? h('button', { type: 'button', cls: 'btn plain x', 'aria-label': L("Close"), onclick: function () { close(); } }, '✕') : null, form];
-    }, { focus: function () { return name; } });
+    }, { focus: function () { return f.screen === 2 ? companyFocus : name; } });
   }
 
   function xeroAppChrome(v, content) {
@@ -896,6 +1016,24 @@
     return out;
   };
 
+  // The code Codat says it emailed (a new sign-in method to confirm).
+  PAGES.codat_emailcode = function (v) {
+    var code = input({ name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6' });
+    var out = h('main', { cls: 'wrap' }, card([
+      codatLogo(),
+      heading(1, L("Verify Your Identity")),
+      h('p', null, L("We've sent an email with your code to"), ' ', h('span', null, v.email)),
+      alertBox(v.alert),
+      h('form', { method: 'post', action: v.action, novalidate: true },
+        h('input', { type: 'hidden', name: 'state', value: v.state || '' }),
+        S("Enter the code") ? field('wrap', L("Enter the code"), code) : null,
+        continueButton()),
+      h('p', null, L("Didn't receive an email?"), ' ', h('a', { href: v.action + '&resend=1' }, L("Resend")))
+    ], true));
+    setTimeout(function () { code.focus(); }, 0);
+    return out;
+  };
+
   function codatChrome(v, crumbs, content) {
     return [h('header', { cls: 'bar' },
       link('/', L("Codat"), { cls: 'brand' }),
@@ -940,13 +1078,20 @@
         errBox.textContent = err.message;
         errBox.classList.remove(c('hide'));
       });
-    }).map(function (x) { if (x.getAttribute('role') === 'switch') { x.setAttribute('data-key', r.key); } return x; });
+    }, W26).map(function (x) {
+      var sw = x.getAttribute('role') === 'switch' ? x : x.querySelector('[role=switch]');
+      if (sw) { sw.setAttribute('data-key', r.key); }
+      return x;
+    });
   }
   function setEnabled(key, on) {
     return api('POST', '/api/integrations/' + encodeURIComponent(key) + '/enabled', { enabled: on }).then(function (r) {
       if (!r.ok) { throw new Error(r.body.error || L("Something went wrong. Try again.")); }
       Array.prototype.forEach.call(document.querySelectorAll('[role=switch]'), function (s) {
-        if (s.getAttribute('data-key') === key) { s.setAttribute('aria-checked', r.body.enabled ? 'true' : 'false'); }
+        if (s.getAttribute('data-key') !== key) { return; }
+        s.setAttribute('aria-checked', r.body.enabled ? 'true' : 'false');
+        var w = document.getElementById(s.getAttribute('aria-labelledby'));
+        if (w && w.hasAttribute('data-state-word')) { w.textContent = r.body.enabled ? L("Enabled") : L("Disabled"); }
       });
       return r.body;
     });
@@ -961,6 +1106,9 @@
         h('th', { scope: 'col' }, L("Status")))),
       h('tbody', null, (v.rows || []).map(function (r) {
         var btn = null;
+        if (v.noRole) {
+          return h('tr', null, h('th', { scope: 'row' }, L(r.name)), h('td', null), h('td', null));
+        }
         if (r.configured && S("Manage")) {
           btn = h('button', { type: 'button', cls: 'btn ghost', onclick: function () { navigate(manageURL(r)); } }, L("Manage"));
         } else if (!r.configured && S("Set up")) {
@@ -972,7 +1120,13 @@
           h('td', null, codatSwitch(r, errBox)));
       })));
     return codatChrome(v, [link('/settings', L("Settings")), ' › ', L("Integrations"), ' › ', L("Accounting")],
-      [heading(1, L("Accounting integrations")), errBox, h('div', { cls: 'panel' }, table)]);
+      [heading(1, L("Accounting integrations")), v.noRole ? alertBox(v.noRoleText) : null, errBox, h('div', { cls: 'panel' }, table)]);
+  };
+
+  // A user without the role to manage integrations (403).
+  PAGES.codat_forbidden = function (v) {
+    return codatChrome(v, [link('/settings/integrations/accounting', L("Accounting integrations"))],
+      [heading(1, L("Access denied")), alertBox(v.noRoleText)]);
   };
 
   PAGES.codat_manage = function (v) {
@@ -1085,7 +1239,7 @@
     var apps = v.apps || [];
     return faChrome(v, [
       h('div', { cls: 'top' }, heading(1, L("My Apps")),
-        S("Create New App") ? link('/apps/new', L("Create New App"), { cls: 'btn' }) : null),
+        S(K("Create New App", "Create new app")) ? link('/apps/new', L(K("Create New App", "Create new app")), { cls: 'btn' }) : null),
       card(apps.length ? h('ul', { cls: 'list' }, apps.map(function (a) {
         return h('li', null, h('div', null, link('/apps/' + encodeURIComponent(a.id), a.name)),
           a.description ? h('div', { cls: 'muted' }, a.description) : null);
@@ -1139,11 +1293,27 @@
         input({ cls: 'mono', readonly: true, value: value, 'aria-labelledby': id }));
     }
     function row(text, value) { return h('tr', null, h('th', { scope: 'row' }, text), h('td', null, value)); }
+    // 2026: the secret is shown once; after that it is masked and can be
+    // regenerated.
+    var secret = cred(S("OAuth secret"), L("OAuth secret"), v.hideSecret ? v.mask : a.secret);
+    if (secret && v.hideSecret) {
+      if (S(N("Regenerate secret"))) {
+        secret.appendChild(h('div', null, h('button', {
+          type: 'button', cls: 'btn ghost', onclick: function (e) {
+            e.currentTarget.disabled = true;
+            submit('/apps/' + encodeURIComponent(a.id) + '/regenerate_secret', new URLSearchParams());
+          }
+        }, L(N("Regenerate secret")))));
+      }
+      secret.appendChild(h('div', { cls: 'muted' }, L(N("The OAuth secret is only shown once. Regenerate it to see a new one."))));
+    } else if (secret && v.onceSecret) {
+      secret.appendChild(h('div', { cls: 'warn' }, L(N("Copy the OAuth secret now: you won't be able to see it again."))));
+    }
     return faChrome(v, card([
       h('div', { cls: 'crumbs' }, link('/apps', '← ' + L("My Apps"))),
       heading(1, a.name),
       cred(S("OAuth identifier"), L("OAuth identifier"), a.identifier),
-      cred(S("OAuth secret"), L("OAuth secret"), a.secret),
+      secret,
       h('table', { cls: 'tbl' }, h('tbody', null,
         row(L("Description"), a.description || ''),
         row(L("App homepage URL"), a.homepageUrl || ''),
