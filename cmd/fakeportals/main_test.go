@@ -43,4 +43,26 @@ func TestFlags(t *testing.T) {
 	if err := run([]string{"--captcha-on", "google"}, new(strings.Builder), new(strings.Builder)); err == nil {
 		t.Fatal("want error for unknown portal")
 	}
+	for _, bad := range [][]string{{"--wording", "2025"}, {"--xero-dialog-screens", "3"}, {"--drift-rate", "1.5"}} {
+		if err := run(bad, new(strings.Builder), new(strings.Builder)); err == nil {
+			t.Errorf("%v: want error", bad)
+		}
+	}
+}
+
+func TestPrintDrift(t *testing.T) {
+	p := fakeportal.StartT(t, fakeportal.Options{Faults: fakeportal.Faults{DriftSeed: 3}})
+	var b strings.Builder
+	changes := p.Records().Drift
+	if err := printDrift(&b, 3, changes); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(changes) == 0 || len(lines) != len(changes)+1 || !strings.HasPrefix(lines[1], "drift: ") {
+		t.Fatalf("printed:\n%s", b.String())
+	}
+	b.Reset()
+	if err := printDrift(&b, 0, nil); err != nil || b.Len() != 0 {
+		t.Fatalf("printed without a seed: %q", b.String())
+	}
 }
