@@ -7,7 +7,7 @@ LDFLAGS := -X portalbot/internal/cli.Version=$(VERSION)
 BROWSERS := chromium-headless-shell chromium chromium-browser
 
 .DEFAULT_GOAL := help
-.PHONY: help build browser test bench demo lint clean
+.PHONY: help build browser test bench demo drift lint clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -35,6 +35,9 @@ test: browser ## go vet, then every test
 
 bench: browser ## run the benchmarks (whole flows against the replicas, browser start)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m ./...
+
+drift: browser ## the bot against replicas that reword their pages, DRIFT_SEEDS seeds (default 50): completed or stopped safely
+	set -o pipefail; DRIFT_SEEDS=$${DRIFT_SEEDS:-50} $(GO) test -count=1 -timeout 60m -run '^TestDriftSeeds$$' -v ./flows | grep -E '^(=== RUN|--- |ok|FAIL)|drift: [0-9]+ of|harm|exit [0-9]'
 
 # The replicas start empty each time, so the demo drops an earlier demo's
 # resume state (it names apps the new replicas do not have).

@@ -154,6 +154,7 @@ func (s *Session) finder(guard func(context.Context) error) *locate.Finder {
 // noteDrift records a rewording the finder followed, once per element and
 // words: a WARN line, a progress line, and the summary's drift list.
 func (s *Session) noteDrift(d locate.Drift) {
+	expected, seen := s.Scrub(d.Expected), s.Scrub(d.Seen) // Scrub locks s.mu too
 	s.mu.Lock()
 	for _, o := range s.drifts {
 		if o.Expected == d.Expected && o.Seen == d.Seen && (o.Element == d.Element || (o.Within && d.Within)) {
@@ -163,16 +164,16 @@ func (s *Session) noteDrift(d locate.Drift) {
 	}
 	s.drifts = append(s.drifts, d)
 	s.Summary.Drift = append(s.Summary.Drift, report.Drift{Element: d.Element, Page: d.Page,
-		Expected: s.Scrub(d.Expected), Seen: s.Scrub(d.Seen), How: d.How})
+		Expected: expected, Seen: seen, How: d.How})
 	s.mu.Unlock()
 	what := d.Part
 	if d.Within {
 		what = "container"
 	}
 	s.Env.Log.Warn("the portal reworded an element; the bot followed the copy edit",
-		zap.String("element", d.Element), zap.String("part", what), zap.String("expected", s.Scrub(d.Expected)),
-		zap.String("seen", s.Scrub(d.Seen)), zap.String("how", d.How))
-	s.progress("drift: %s: %s %q now reads %q (%s): update the selectors (bot check writes the fix)", d.Element, what, d.Expected, d.Seen, d.How)
+		zap.String("element", d.Element), zap.String("part", what), zap.String("expected", expected),
+		zap.String("seen", seen), zap.String("how", d.How))
+	s.progress("drift: %s: %s %q now reads %q (%s): update the selectors (bot check writes the fix)", d.Element, what, expected, seen, d.How)
 }
 
 // El returns the selectors element called name.

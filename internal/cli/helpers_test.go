@@ -61,9 +61,7 @@ func newTestFactory(t *testing.T) (*Factory, *fakes) {
 			return clock
 		},
 		Logger: func(config.Log) (*zap.Logger, error) { return zap.New(core), nil },
-		LoadSelectors: func(string) (*selectors.Set, error) {
-			return &selectors.Set{}, nil
-		},
+		LoadSelectors: selectors.Load, // data only: no browser; checks an override as a run does
 		StartBrowser: func(ctx context.Context, _ config.Browser, _ *zap.Logger) (context.Context, func(), error) {
 			fk.mu.Lock()
 			defer fk.mu.Unlock()

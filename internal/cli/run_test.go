@@ -21,6 +21,15 @@ import (
 // TestBadConfigStartsNothing: a configuration problem exits 2 before any
 // browser starts, with every problem named, and leaves no output directory.
 func TestBadConfigStartsNothing(t *testing.T) {
+	partial := t.TempDir() // a copy of codat.yaml without its Save button
+	codat, err := os.ReadFile("../../selectors/codat.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lacking := strings.Replace(string(codat), "      save:\n        mark: C\n        locators:\n          - {role: button, name: \"Save\"}\n", "", 1)
+	if err := os.WriteFile(filepath.Join(partial, "codat.yaml"), []byte(lacking), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -38,6 +47,8 @@ func TestBadConfigStartsNothing(t *testing.T) {
 		{"bad duration", []string{"run", "xero"}, map[string]string{"BOT_BROWSER_STEP_TIMEOUT": "soon"}, []string{"step_timeout"}},
 		{"unknown screenshot step", []string{"run", "freeagent", "--screenshot-steps", "codat.save,xero.generate_secret"}, nil,
 			[]string{`not a step of run freeagent: "xero.generate_secret"`, "freeagent.create_app", "bot steps freeagent"}},
+		{"a partial selectors override", []string{"run", "xero"}, map[string]string{"BOT_SELECTORS_DIR": partial},
+			[]string{"lacks codat.settings.save", "codat.yaml"}},
 		{"a run step is not a check step", []string{"check", "xero"}, map[string]string{"BOT_OUTPUT_SCREENSHOT_STEPS": "codat.save"},
 			[]string{`not a step of check xero: "codat.save"`}},
 	}

@@ -24,10 +24,16 @@ function(near, nearIsPattern, needText, anchor, ...cands) {
   // controls (a heading, a cell): "FreeAgent" in the next row. The texts of
   // buttons, radios, checkboxes and their labels do not count.
   const control = 'button,input,select,textarea,label,[role=button],[role=radio],[role=checkbox],[role=switch],[role=option],[role=tab],[role=menuitem]';
+  // The control's own label (aria-labelledby, <label>) is the control's
+  // words, not a name of the part: a switch that reads "Disabled".
+  const ownLabels = (c) => [...(c.labels || []), ...(c.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean)
+    .map(id => c.getRootNode().getElementById(id)).filter(Boolean)];
   const namedPart = (part, c) => {
+    const labels = ownLabels(c);
     const w = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
     for (let n = w.nextNode(); n; n = w.nextNode()) {
       if (!n.nodeValue.trim() || !n.parentElement || closestDeep(n.parentElement, control) || within(c, n)) continue;
+      if (labels.some(l => within(l, n))) continue;
       const st = getComputedStyle(n.parentElement);
       if (st.display === "none" || st.visibility === "hidden") continue;
       return true;
