@@ -60,7 +60,7 @@ func newTestFactory(t *testing.T) (*Factory, *fakes) {
 			clock = clock.Add(1500 * time.Millisecond)
 			return clock
 		},
-		Logger: func(config.Log) (*zap.Logger, error) { return zap.New(core), nil },
+		Logger:        func(config.Log) (*zap.Logger, error) { return zap.New(core), nil },
 		LoadSelectors: selectors.Load, // data only: no browser; checks an override as a run does
 		StartBrowser: func(ctx context.Context, _ config.Browser, _ *zap.Logger) (context.Context, func(), error) {
 			fk.mu.Lock()
