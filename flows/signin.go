@@ -15,6 +15,7 @@ import (
 	"portalbot/internal/locate"
 	"portalbot/internal/secret"
 	"portalbot/internal/state"
+	"portalbot/selectors"
 )
 
 // screen is one screen of a sign-in: fields typed, then a button.
@@ -259,26 +260,30 @@ func (s *Session) alertText(ctx context.Context, f *locate.Finder, element strin
 // text is stale (there before the submit) does not count.
 func (s *Session) waitOutcome(ctx context.Context, f *locate.Finder, stale string, elements ...string) (*locate.Match, error) {
 	var got *locate.Match
+	els := make([]*selectors.Element, len(elements))
+	for i, name := range elements {
+		els[i] = s.El(name)
+	}
+	stalePart := func(m *locate.Match) bool {
+		if stale == "" || !strings.HasSuffix(m.Element.Name, ".error") {
+			return false
+		}
+		v, _ := m.Value(ctx)
+		return v == stale
+	}
+	start := time.Now()
 	err := locate.Until(ctx, "the portal's answer", func(ctx context.Context) (bool, error) {
 		if f.Guard != nil {
 			if err := f.Guard(ctx); err != nil {
 				return false, err
 			}
 		}
-		for _, name := range elements {
-			m, _, err := f.Probe(ctx, s.El(name))
-			if err != nil || m == nil {
-				continue
-			}
-			if stale != "" && strings.HasSuffix(name, ".error") {
-				if v, _ := m.Value(ctx); v == stale {
-					continue
-				}
-			}
-			got = m
-			return true, nil
+		m, err := f.ProbeAny(ctx, time.Since(start) >= locate.DriftAfter, stalePart, els...)
+		if err != nil || m == nil {
+			return false, nil
 		}
-		return false, nil
+		got = m
+		return true, nil
 	})
 	if err != nil {
 		var fe *fail.Error

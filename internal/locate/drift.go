@@ -119,7 +119,8 @@ func words(s string) []string {
 // Similarity is how alike two labels' words are, from 0 to 1: the Dice
 // coefficient of their word sets, raised to DriftThreshold when seen keeps
 // every word of want (a word added: "Redirect URI", "OAuth 2.0 redirect
-// URI"), plus 0.3 when seen holds every keyword; 0 when it lacks one.
+// URI"; never for one word: "Apps" is not "Check your Xero Verify app"),
+// plus 0.3 when seen holds every keyword; 0 when it lacks one.
 func Similarity(want, seen string, keywords []string) float64 {
 	a, b := words(want), words(seen)
 	if len(a) == 0 || len(b) == 0 {
@@ -137,7 +138,7 @@ func Similarity(want, seen string, keywords []string) float64 {
 		}
 	}
 	score := 2 * float64(common) / float64(len(a)+len(b))
-	if common == len(a) && score >= 0.4 {
+	if common == len(a) && len(a) >= 2 && score >= 0.4 {
 		score = max(score, DriftThreshold)
 	}
 	if len(keywords) > 0 {

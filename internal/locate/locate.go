@@ -172,15 +172,12 @@ func (f *Finder) First(ctx context.Context, els ...*selectors.Element) (*Match, 
 				return nil, err
 			}
 		}
-		drift := time.Since(start) >= DriftAfter
-		for _, el := range els {
-			m, _, err := f.probe(ctx, el, drift)
-			if m != nil {
-				return m, nil
-			}
-			if err != nil && ctx.Err() == nil && !transient(err) {
-				return nil, err
-			}
+		m, err := f.ProbeAny(ctx, time.Since(start) >= DriftAfter, nil, els...)
+		if m != nil {
+			return m, nil
+		}
+		if err != nil && ctx.Err() == nil && !transient(err) {
+			return nil, err
 		}
 		if err := wait(ctx); err != nil {
 			names := make([]string, len(els))
@@ -190,6 +187,32 @@ func (f *Finder) First(ctx context.Context, els ...*selectors.Element) (*Match, 
 			return nil, &NotFoundError{Element: strings.Join(names, " or "), Page: els[0].Page, Err: err, Closest: f.closest}
 		}
 	}
+}
+
+// ProbeAny looks once for each of els as written, in order, and only when
+// none is there (and drift is set) follows a rewording of each: a page that
+// shows one of them as written is never taken for a reworded other. A match
+// that skip refuses (a stale alert) does not count.
+func (f *Finder) ProbeAny(ctx context.Context, drift bool, skip func(*Match) bool, els ...*selectors.Element) (*Match, error) {
+	passes := []bool{false}
+	if drift {
+		passes = append(passes, true)
+	}
+	for _, d := range passes {
+		for _, el := range els {
+			if d && el.Exact {
+				continue
+			}
+			m, _, err := f.probe(ctx, el, d)
+			if err != nil {
+				return nil, err
+			}
+			if m != nil && (skip == nil || !skip(m)) {
+				return m, nil
+			}
+		}
+	}
+	return nil, nil
 }
 
 func wait(ctx context.Context) error {
