@@ -42,6 +42,7 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 		steps = checkSteps(provider)
 	}
 	s := newSession(ctx, env, provider)
+	env.Scrub = s.Scrub
 	if env.Mode == ModeRun {
 		lock, err := state.Acquire(s.outDir(), provider, env.Config.App.Name)
 		if err != nil {

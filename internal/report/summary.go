@@ -14,6 +14,7 @@ type Summary struct {
 	Limits     Limits       `json:"limits,omitzero"`
 	Steps      []Step       `json:"steps"`
 	Checks     []Check      `json:"checks,omitempty"` // check mode: every element looked for
+	Drift      []Drift      `json:"drift,omitempty"`  // elements found by other words than the selectors' (the portal's copy moved)
 	DurationMS int64        `json:"duration_ms"`
 	Error      *ErrorReport `json:"error,omitempty"`
 }
@@ -73,4 +74,15 @@ type Check struct {
 	Via      string `json:"via,omitempty"`
 	When     string `json:"when,omitempty"` // for conditional elements: when they show
 	Expected string `json:"expected,omitempty"`
+}
+
+// Drift is an element the bot still found, but not as the selectors data
+// describes it: the portal's wording or structure moved. A run goes on; a
+// person updates the selectors.
+type Drift struct {
+	Element  string `json:"element"`
+	Page     string `json:"page,omitempty"`
+	Expected string `json:"expected,omitempty"`
+	Seen     string `json:"seen,omitempty"`
+	How      string `json:"how,omitempty"`
 }
