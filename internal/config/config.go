@@ -25,8 +25,12 @@ type Config struct {
 
 // Browser says which browser to use and how long to wait for it.
 type Browser struct {
-	ExecPath    string        `mapstructure:"exec_path"`
-	RemoteURL   string        `mapstructure:"remote_url"`
+	ExecPath  string `mapstructure:"exec_path"`
+	RemoteURL string `mapstructure:"remote_url"`
+	// NoSandbox launches the browser without Chromium's sandbox, for a
+	// container that is the sandbox itself (non-root, no capabilities), where
+	// Chromium cannot create the namespaces its sandbox needs.
+	NoSandbox   bool          `mapstructure:"no_sandbox"`
 	Timeout     time.Duration `mapstructure:"timeout"`      // the whole run
 	StepTimeout time.Duration `mapstructure:"step_timeout"` // one step
 	Viewport    Viewport      `mapstructure:"viewport"`

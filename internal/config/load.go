@@ -51,6 +51,7 @@ var secretKeys = []string{
 var defaults = map[string]any{
 	"browser.exec_path":       "",
 	"browser.remote_url":      "",
+	"browser.no_sandbox":      false,
 	"browser.timeout":         3 * time.Minute,
 	"browser.step_timeout":    30 * time.Second,
 	"browser.viewport.width":  1280,
