@@ -64,12 +64,18 @@ var Providers = []string{"xero", "freeagent"}
 // browser.timeout around the browser start and the flow). The summary is
 // filled as far as the run got, also when it returns an error.
 func RunProvider(ctx context.Context, env *Env, provider string) (*report.Summary, error) {
+	if env.Mode == ModeRotate {
+		return runRotate(ctx, env, provider)
+	}
 	return runProvider(ctx, env, provider)
 }
 
 // StepsFor returns the steps a run of provider in mode goes through, in
 // order: the names that screenshots and progress use.
 func StepsFor(provider string, mode Mode) ([]Step, error) {
+	if mode == ModeRotate {
+		return RotateSteps(provider)
+	}
 	if mode == ModeCheck {
 		if _, err := Steps(provider); err != nil {
 			return nil, err

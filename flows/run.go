@@ -141,6 +141,7 @@ func (s *Session) storeSecret(v secret.Secret) error {
 	s.Summary.Secret = report.SecretRef{File: p, SHA256Prefix: fp}
 	if s.state != nil {
 		s.state.SecretFile, s.state.SecretFingerprint = p, fp
+		s.state.SecretStoredAt = s.Env.Now().UTC()
 		if err := s.saveState(); err != nil {
 			return err
 		}

@@ -40,6 +40,8 @@ type RunOptions struct {
 	LoadSelectors func(dir string) (*selectors.Set, error)
 	StartBrowser  StartBrowserFunc
 	RunFlow       RunFlowFunc
+
+	cmd *cobra.Command // for usage errors of a command's own flags
 }
 
 // NewCmdRun returns `bot run xero|freeagent`. runF replaces runRun in tests
@@ -115,6 +117,7 @@ func newCmdFlow(f *Factory, mode flows.Mode, runF func(*RunOptions) error) *cobr
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = cmd.Context()
 			opts.Provider = args[0]
+			opts.cmd = cmd
 			opts.Config = func() (*config.Config, error) {
 				var file string
 				if fl := cmd.Flags().Lookup("config"); fl != nil {
@@ -163,6 +166,11 @@ func runRun(opts *RunOptions) error {
 	}
 	if err := flows.CheckStepNames(opts.Provider, opts.Mode, cfg.Output.ScreenshotSteps); err != nil {
 		return err
+	}
+	if opts.Mode == flows.ModeRotate {
+		if err := flows.CheckRotate(opts.Provider, opts.Rotate); err != nil {
+			return err
+		}
 	}
 	log, err := opts.Logger(cfg.Log)
 	if err != nil {
