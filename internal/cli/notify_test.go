@@ -184,3 +184,49 @@ func TestWebhookURLIsChecked(t *testing.T) {
 		t.Errorf("stderr = %s: want the key named and the value hidden", s)
 	}
 }
+
+// bot rotate binds its flags into the flow's options, refuses FreeAgent's
+// gap before any browser starts, and writes the run's summary files.
+func TestRotateCommand(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		wantCode  int
+		wantFlow  bool
+		wantAge   string
+		wantGap   bool
+		wantInErr string
+	}{
+		{"xero with an age", []string{"rotate", "xero", "--max-age", "90d"}, 0, true, "2160h0m0s", false, ""},
+		{"xero now", []string{"rotate", "xero"}, 0, true, "0s", false, ""},
+		{"freeagent refused", []string{"rotate", "freeagent"}, 6, false, "", false, "--accept-gap"},
+		{"freeagent accepted", []string{"rotate", "freeagent", "--accept-gap"}, 0, true, "0s", true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, fk := newTestFactory(t)
+			validEnv(t)
+			fk.summary = &report.Summary{Provider: tt.args[1], Rotation: &report.Rotation{Outcome: "rotated"}}
+			code := Execute(context.Background(), f, tt.args)
+			if code != tt.wantCode {
+				t.Fatalf("exit = %d, want %d\n%s", code, tt.wantCode, fk.errOut)
+			}
+			if (fk.flowCalls == 1) != tt.wantFlow || (fk.browserStarted != tt.wantFlow) {
+				t.Fatalf("flow calls %d, browser started %v; want %v", fk.flowCalls, fk.browserStarted, tt.wantFlow)
+			}
+			if !tt.wantFlow {
+				if !strings.Contains(fk.errOut.String(), tt.wantInErr) {
+					t.Errorf("stderr does not say %q: %s", tt.wantInErr, fk.errOut)
+				}
+				return
+			}
+			if fk.env.Mode != "rotate" || fk.env.Rotate.MaxAge.String() != tt.wantAge || fk.env.Rotate.AcceptGap != tt.wantGap {
+				t.Errorf("env mode %q, rotate %+v; want rotate, max age %s, gap %v", fk.env.Mode, fk.env.Rotate, tt.wantAge, tt.wantGap)
+			}
+			sum := readSummary(t, filepath.Join("out", "summary-"+tt.args[1]+".json"))
+			if sum.Mode != "rotate" || sum.Rotation == nil || sum.Rotation.Outcome != "rotated" {
+				t.Errorf("summary mode %q, rotation %+v", sum.Mode, sum.Rotation)
+			}
+		})
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"portalbot/flows"
-	"portalbot/internal/fail"
 )
 
 // StepsOptions is `bot steps`: which provider, and whether the steps of a
@@ -41,6 +40,9 @@ started: no browser, no configuration needed.`,
 		ValidArgs: flows.Providers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Provider = args[0]
+			if opts.Check && opts.Rotate {
+				return usageError(cmd, errors.New("--check and --rotate: choose one"))
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -57,8 +59,6 @@ started: no browser, no configuration needed.`,
 func stepsRun(opts *StepsOptions) error {
 	mode := flows.ModeRun
 	switch {
-	case opts.Check && opts.Rotate:
-		return &fail.Error{Kind: fail.Config, Err: errors.New("--check and --rotate: choose one")}
 	case opts.Check:
 		mode = flows.ModeCheck
 	case opts.Rotate:
