@@ -3,6 +3,8 @@ package flows_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 
 	"portalbot/flows"
 	"portalbot/internal/browsertest"
@@ -43,15 +48,25 @@ func rotate(t *testing.T, cfg *config.Config, provider string, opts flows.Rotate
 	ctx, cancel := context.WithCancel(browsertest.Tab(t))
 	defer cancel()
 	progress := &stopWriter{marker: stopAt, stop: cancel}
-	env := &flows.Env{Config: cfg, Log: zaptest.NewLogger(t), Progress: progress, Now: time.Now, Selectors: sel,
+	obs, logs := observer.New(zap.DebugLevel)
+	log := zap.New(zapcore.NewTee(zaptest.NewLogger(t).Core(), obs))
+	env := &flows.Env{Config: cfg, Log: log, Progress: progress, Now: time.Now, Selectors: sel,
 		Mode: flows.ModeRotate, Rotate: opts}
 	sum, err := flows.RunProvider(ctx, env, provider)
 	t.Logf("progress:\n%s", progress.String())
-	printed := progress.String()
-	if err != nil {
-		printed += err.Error()
+	var b strings.Builder
+	b.WriteString(progress.String())
+	for _, e := range logs.All() {
+		fmt.Fprintf(&b, "%s %v\n", e.Message, e.ContextMap())
 	}
-	return result{sum: sum, err: err, printed: printed}
+	if err != nil {
+		fmt.Fprintf(&b, "%v\n%+v\n", err, err)
+	}
+	if sum != nil {
+		js, _ := json.Marshal(sum)
+		b.Write(js)
+	}
+	return result{sum: sum, err: err, printed: b.String()}
 }
 
 // stopWriter is the progress stream; it calls stop when a line names marker.

@@ -12,10 +12,18 @@ import (
 	"portalbot/internal/store"
 )
 
-// rotateCommand is `bot rotate xero` for the replicas.
+// rotateCommand is `bot rotate xero` for the replicas, without screenshots
+// (nobody looks at them here).
 func rotateCommand(cfg, out string, args ...string) *exec.Cmd {
-	cmd := command(cfg, out, "xero")
+	cmd := setUpCommand(cfg, out)
 	cmd.Args = append(cmd.Args[:len(cmd.Args)-2], append([]string{"rotate", "xero"}, args...)...)
+	return cmd
+}
+
+// setUpCommand is `bot run xero` without screenshots.
+func setUpCommand(cfg, out string) *exec.Cmd {
+	cmd := command(cfg, out, "xero")
+	cmd.Env = append(cmd.Env, "BOT_OUTPUT_SCREENSHOTS=off")
 	return cmd
 }
 
@@ -36,7 +44,7 @@ func TestKillAtEveryRotationStep(t *testing.T) {
 		t.Run("after_"+steps[k-1].Name, func(t *testing.T) {
 			t.Parallel()
 			p, cfg, out := setup(t, fakeportal.Options{})
-			if b, err := command(cfg, out, "xero").CombinedOutput(); err != nil {
+			if b, err := setUpCommand(cfg, out).CombinedOutput(); err != nil {
 				t.Fatalf("the set-up run failed: %v\n%s", err, b)
 			}
 			first := rotateCommand(cfg, out)
@@ -76,7 +84,7 @@ func TestKillAtEveryRotationStep(t *testing.T) {
 // says so, from the binary.
 func TestRotateMaxAgeIsANoOp(t *testing.T) {
 	p, cfg, out := setup(t, fakeportal.Options{})
-	if b, err := command(cfg, out, "xero").CombinedOutput(); err != nil {
+	if b, err := setUpCommand(cfg, out).CombinedOutput(); err != nil {
 		t.Fatalf("the set-up run failed: %v\n%s", err, b)
 	}
 	if b, err := rotateCommand(cfg, out).CombinedOutput(); err != nil {
