@@ -80,8 +80,9 @@ func (r *rotation) steps(provider string) []Step {
 			{Name: "xero.reveal_client_id", Guide: "Click the eye icon to reveal the client id", Frame: "xero.configuration.client_id", Do: x.revealClientID},
 			{Name: "xero.plan_rotation", Guide: "Read both client secret slots: which one Codat holds, and how old it is", Do: r.planXero},
 			{Name: "xero.remove_unheld_secret", Guide: "Both slots are full: remove the secret Codat does not hold", Writes: true, Done: generated, Do: r.removeUnheld},
+			// No frame: which slot is free is known only when the step runs.
 			{Name: "xero.generate_secret", Guide: "Generate a secret in the free slot, copy it and store it before leaving the page", Writes: true,
-				Frame: "xero.configuration.client_secret_1", Done: generated, Do: r.generateXero},
+				Done: generated, Do: r.generateXero},
 		}
 	case "freeagent":
 		fa := r.fa
@@ -225,7 +226,16 @@ func noApp(s *Session, page, element string) error {
 type slot struct {
 	live    bool
 	created time.Time // zero when the date could not be read
-	text    string
+	text    string // what the slot shows: its creation date, or right after Generate the secret
+}
+
+// date says when the slot's secret was created, as the page shows it; never
+// the slot's text itself, which right after Generate is the secret.
+func (sl slot) date() string {
+	if sl.created.IsZero() {
+		return "no creation date"
+	}
+	return "Created " + sl.created.Format("2 Jan 2006 15:04")
 }
 
 // readSlots reads both secret slots of the Configuration page.
@@ -283,11 +293,11 @@ func (r *rotation) planXero(ctx context.Context, s *Session) error {
 		how := ""
 		switch {
 		case held != 0 && slots[held-1].live:
-			created, how = slots[held-1].created, fmt.Sprintf("Client secret %d, which Codat holds, shows %q", held, slots[held-1].text)
+			created, how = slots[held-1].created, fmt.Sprintf("Client secret %d, which Codat holds, shows %s", held, slots[held-1].date())
 		case held == 0 && live == 1:
 			for i, sl := range slots {
 				if sl.live {
-					created, how = sl.created, fmt.Sprintf("Client secret %d, the only live one, shows %q", i+1, sl.text)
+					created, how = sl.created, fmt.Sprintf("Client secret %d, the only live one, shows %s", i+1, sl.date())
 				}
 			}
 		}
@@ -313,6 +323,11 @@ func (r *rotation) planXero(ctx context.Context, s *Session) error {
 	}
 	st.RotationStarted, st.CodatSlot = s.Env.Now().UTC(), held
 	r.deliver = true
+	if held != 0 {
+		s.progress("Codat holds Client secret %d (%s): it stays live until Codat holds the new one", held, slots[held-1].date())
+	} else {
+		s.progress("the state does not say which secret Codat holds; %d is live: the new one goes into a free slot", live)
+	}
 	if s.secretInHand() {
 		s.Summary.Rotation.PreviousSHA256Prefix = s.ClientSecret.Fingerprint()
 	}
@@ -322,6 +337,7 @@ func (r *rotation) planXero(ctx context.Context, s *Session) error {
 // removeUnheld frees a slot when both are full: the one Codat does not hold.
 func (r *rotation) removeUnheld(ctx context.Context, s *Session) error {
 	if r.removeFirst == 0 {
+		s.progress("a slot is free: nothing to remove")
 		return nil
 	}
 	s.progress("both client secrets are live: removing Client secret %d, which Codat does not hold", r.removeFirst)
