@@ -226,7 +226,7 @@ func noApp(s *Session, page, element string) error {
 type slot struct {
 	live    bool
 	created time.Time // zero when the date could not be read
-	text    string // what the slot shows: its creation date, or right after Generate the secret
+	text    string    // what the slot shows: its creation date, or right after Generate the secret
 }
 
 // date says when the slot's secret was created, as the page shows it; never
