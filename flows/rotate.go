@@ -402,6 +402,21 @@ func (r *rotation) openFreeAgentApp(ctx context.Context, s *Session) error {
 	if err := r.fa.createApp(ctx, s); err != nil { // with an app of that name, it opens it
 		return err
 	}
+	// The identifier Codat gets with the new secret: read from the page, as
+	// the state may not have it (lost, or from an older version).
+	idm, err := s.Find(ctx, "freeagent.app.identifier")
+	if err != nil {
+		return err
+	}
+	raw, err := idm.Value(ctx)
+	if err != nil {
+		return err
+	}
+	id, err := checkKey("OAuth identifier", raw)
+	if err != nil {
+		return err
+	}
+	s.ClientID, s.Summary.ClientID = id, id
 	st := s.state
 	if !st.RotationStarted.IsZero() && !st.SecretStoredAt.Before(st.RotationStarted) && s.secretInHand() {
 		// An earlier rotation regenerated and stored the secret: deliver it.

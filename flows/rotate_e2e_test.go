@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -352,4 +353,53 @@ func copyDir(t *testing.T, src, dst string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// wording2026 returns replica options with the 2025–26 wording, where
+// FreeAgent shows a secret once and offers "Regenerate secret"; it skips the
+// test on replicas without that wording. (Set through reflection so this file
+// compiles before and after the replicas' Options.Wording is merged; once it
+// is, write fakeportal.Options{Wording: fakeportal.Wording2026}.)
+func wording2026(t *testing.T) fakeportal.Options {
+	t.Helper()
+	var o fakeportal.Options
+	f := reflect.ValueOf(&o).Elem().FieldByName("Wording")
+	if !f.IsValid() || f.Kind() != reflect.String {
+		t.Skip("these replicas have no 2026 wording (fakeportal.Options.Wording): FreeAgent cannot regenerate here")
+	}
+	f.SetString("2026")
+	return o
+}
+
+// FreeAgent with --accept-gap: regenerated, stored, delivered; stopped
+// between regenerating and Codat's Save, the next rotate delivers the same
+// secret (no second regeneration). The gap is reported.
+func TestRotateFreeAgentAcceptGap(t *testing.T) {
+	p := fakeportal.StartT(t, wording2026(t))
+	cfg := rotateConfig(t, p)
+	before := p.AddFreeAgentApp(cfg.App.Name).Secret
+	r := rotate(t, cfg, "freeagent", flows.RotateOptions{AcceptGap: true}, "codat.sign_in")
+	if fail.ExitCode(r.err) != 1 {
+		t.Fatalf("the stopped rotation: %v, want exit 1 (interrupted)", r.err)
+	}
+	r = rotate(t, cfg, "freeagent", flows.RotateOptions{AcceptGap: true}, "")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	rec := p.Records()
+	if err := rec.Delivered("freeagent", true); err != nil {
+		t.Error(err)
+	}
+	app := rec.FreeAgentApps[0]
+	if app.Secret == before || countWrites(p, "secret regenerated") != 1 {
+		t.Errorf("want exactly one regeneration, got %d", countWrites(p, "secret regenerated"))
+	}
+	file := flows.SecretPath(cfg.Out, "freeagent", cfg.App.Name)
+	if sec, err := store.ReadSecret(file); err != nil || sec.Reveal() != app.Secret {
+		t.Errorf("the secret file does not hold FreeAgent's secret (%v)", err)
+	}
+	if got := r.sum.Rotation; got == nil || got.Outcome != "rotated" || got.GapMS <= 0 {
+		t.Errorf("rotation %+v: want rotated with the gap reported", got)
+	}
+	noLeak(t, cfg, r, file, before, app.Secret, p.Creds.FreeAgentPassword, p.Creds.CodatPassword)
 }
