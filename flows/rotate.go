@@ -219,7 +219,7 @@ func (r *rotation) openXeroApp(ctx context.Context, s *Session) error {
 func noApp(s *Session, page, element string) error {
 	return &fail.Error{Kind: fail.Mismatch, Page: page, Element: element,
 		Hint: fmt.Sprintf("bot rotate replaces the secret of an app that exists; set it up with bot run %s", s.Provider),
-		Err:  fmt.Errorf("My Apps has no app named %q: nothing to rotate", s.Env.Config.App.Name)}
+		Err:  fmt.Errorf("no app named %q on My Apps: nothing to rotate", s.Env.Config.App.Name)}
 }
 
 // slot is what one of Xero's "Client secret N" shows.
@@ -374,7 +374,7 @@ func (r *rotation) saveInCodat(save func(context.Context, *Session) error) func(
 func (r *rotation) removeOldXero(ctx context.Context, s *Session) error {
 	if !s.codatHolds() {
 		return &fail.Error{Kind: fail.Other, Portal: "xero",
-			Err: errors.New("Codat does not hold the new secret: the older one is kept")}
+			Err: errors.New("the new secret is not in Codat: the older one is kept")}
 	}
 	if err := r.x.removeUnusedSecrets(ctx, s); err != nil {
 		return err
