@@ -7,7 +7,7 @@ LDFLAGS := -X portalbot/internal/cli.Version=$(VERSION)
 BROWSERS := chromium-headless-shell chromium chromium-browser
 
 .DEFAULT_GOAL := help
-.PHONY: help build browser test bench demo drift lint clean
+.PHONY: help build browser test bench demo drift lint image clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -73,6 +73,11 @@ $(GOLANGCI_LINT):
 	@mkdir -p bin
 	GOBIN=$(CURDIR)/bin/.golangci $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 	mv bin/.golangci/golangci-lint $@ && rmdir bin/.golangci
+
+IMAGE ?= portalbot:$(VERSION)
+
+image: ## build the container image deploy/Dockerfile (needs docker; IMAGE=name:tag)
+	docker build -f deploy/Dockerfile --build-arg VERSION=$(VERSION) -t $(IMAGE) .
 
 clean: ## remove bin/ and out/
 	rm -rf bin out

@@ -23,7 +23,21 @@ type Mode string
 const (
 	ModeRun   Mode = "run"   // do the job
 	ModeCheck Mode = "check" // walk the pages, resolve every selector, write nothing
+	// ModeRotate replaces the app's client secret in the provider and in
+	// Codat (bot rotate): see rotate.go.
+	ModeRotate Mode = "rotate"
 )
+
+// RotateOptions shape a rotation.
+type RotateOptions struct {
+	// MaxAge: a live secret younger than this is kept (the run is a no-op);
+	// 0 rotates whatever the age.
+	MaxAge time.Duration
+	// AcceptGap lets a portal that can only regenerate (the old secret
+	// stops working at once, FreeAgent) rotate anyway, with a gap until
+	// Codat holds the new one.
+	AcceptGap bool
+}
 
 // Env is what a flow takes from outside: configuration, logger, progress
 // stream, clock and the selectors data.
@@ -34,6 +48,11 @@ type Env struct {
 	Now       func() time.Time
 	Selectors *selectors.Set
 	Mode      Mode
+	Rotate    RotateOptions // ModeRotate only
+	// Scrub is set by the flow when it starts: it replaces every secret
+	// value the run knows (credentials, client secrets read or stored) with
+	// [redacted], for what the caller writes after the run (a webhook).
+	Scrub func(string) string
 }
 
 // Providers the bot knows.
@@ -45,12 +64,18 @@ var Providers = []string{"xero", "freeagent"}
 // browser.timeout around the browser start and the flow). The summary is
 // filled as far as the run got, also when it returns an error.
 func RunProvider(ctx context.Context, env *Env, provider string) (*report.Summary, error) {
+	if env.Mode == ModeRotate {
+		return runRotate(ctx, env, provider)
+	}
 	return runProvider(ctx, env, provider)
 }
 
 // StepsFor returns the steps a run of provider in mode goes through, in
 // order: the names that screenshots and progress use.
 func StepsFor(provider string, mode Mode) ([]Step, error) {
+	if mode == ModeRotate {
+		return RotateSteps(provider)
+	}
 	if mode == ModeCheck {
 		if _, err := Steps(provider); err != nil {
 			return nil, err

@@ -42,6 +42,7 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 		steps = checkSteps(provider)
 	}
 	s := newSession(ctx, env, provider)
+	env.Scrub = s.Scrub
 	if env.Mode == ModeRun {
 		lock, err := state.Acquire(s.outDir(), provider, env.Config.App.Name)
 		if err != nil {
@@ -140,6 +141,7 @@ func (s *Session) storeSecret(v secret.Secret) error {
 	s.Summary.Secret = report.SecretRef{File: p, SHA256Prefix: fp}
 	if s.state != nil {
 		s.state.SecretFile, s.state.SecretFingerprint = p, fp
+		s.state.SecretStoredAt = s.Env.Now().UTC()
 		if err := s.saveState(); err != nil {
 			return err
 		}

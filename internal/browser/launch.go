@@ -72,7 +72,11 @@ func start(ctx context.Context, cfg config.Browser, log *zap.Logger) (context.Co
 			return nil, nil, err
 		}
 		log.Debug("launching browser", zap.String("path", path))
-		allocCtx, cancelAlloc = chromedp.NewExecAllocator(ctx, AllocatorOptions(path, cfg.Viewport)...)
+		opts := AllocatorOptions(path, cfg.Viewport)
+		if cfg.NoSandbox {
+			opts = append(opts, chromedp.NoSandbox)
+		}
+		allocCtx, cancelAlloc = chromedp.NewExecAllocator(ctx, opts...)
 	}
 	tab, cancelTab := chromedp.NewContext(allocCtx,
 		chromedp.WithErrorf(func(f string, a ...any) { log.Debug("cdp: " + fmt.Sprintf(f, a...)) }))

@@ -55,6 +55,7 @@ func TestStepsGolden(t *testing.T) {
 		{"steps-freeagent.txt", []string{"steps", "freeagent"}},
 		{"steps-xero-check.txt", []string{"steps", "xero", "--check"}},
 		{"steps-freeagent-check-names.txt", []string{"steps", "freeagent", "--check", "--names"}},
+		{"steps-xero-rotate.txt", []string{"steps", "xero", "--rotate"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -96,7 +96,8 @@ go to stderr.
 ` + exitCodeHelp(),
 		Example: `  bot run xero
   BOT_CODAT_ENABLE=later bot run freeagent --config prod.yaml
-  bot check xero --screenshots failure`,
+  bot check xero --screenshots failure
+  bot rotate xero --max-age 90d`,
 		SilenceErrors: true, // Execute prints the error once
 		SilenceUsage:  true,
 		Version:       versionString(),
@@ -123,6 +124,7 @@ go to stderr.
 
 	cmd.AddCommand(NewCmdRun(f, nil))
 	cmd.AddCommand(NewCmdCheck(f, nil))
+	cmd.AddCommand(NewCmdRotate(f, nil))
 	cmd.AddCommand(NewCmdSteps(f, nil))
 	cmd.AddCommand(NewCmdVersion(f))
 	return cmd

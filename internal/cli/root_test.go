@@ -31,6 +31,9 @@ func TestUsageErrors(t *testing.T) {
 		{"bad log format", []string{"run", "xero", "--log-format", "text"}, "must be console or json"},
 		{"enable not on check", []string{"check", "xero", "--enable", "now"}, "unknown flag: --enable"},
 		{"version args", []string{"version", "x"}, "takes no arguments"},
+		{"bad max age", []string{"rotate", "xero", "--max-age", "soon"}, `--max-age: "soon" is not an age`},
+		{"accept-gap not on run", []string{"run", "freeagent", "--accept-gap"}, "unknown flag: --accept-gap"},
+		{"steps check and rotate", []string{"steps", "xero", "--check", "--rotate"}, "choose one"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,7 +60,7 @@ func TestUsageErrors(t *testing.T) {
 // TestHelpMentionsEveryExitCode checks the help of each command that runs
 // something lists every exit code fail.ExitCode can return.
 func TestHelpMentionsEveryExitCode(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"check", "--help"}, {}} {
+	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"check", "--help"}, {"rotate", "--help"}, {}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			f, fk := newTestFactory(t)
 			if code := Execute(context.Background(), f, args); code != 0 {

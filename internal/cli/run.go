@@ -29,7 +29,8 @@ type RunOptions struct {
 	IO       *IOStreams
 	Context  context.Context // cancelled on SIGINT/SIGTERM
 	Provider string          // "xero" or "freeagent"
-	Mode     flows.Mode      // run or check
+	Mode     flows.Mode      // run, check or rotate
+	Rotate   flows.RotateOptions
 
 	// Config loads the configuration with the command's flags bound over
 	// the environment, the config file and the defaults.
@@ -39,6 +40,8 @@ type RunOptions struct {
 	LoadSelectors func(dir string) (*selectors.Set, error)
 	StartBrowser  StartBrowserFunc
 	RunFlow       RunFlowFunc
+
+	cmd *cobra.Command // for usage errors of a command's own flags
 }
 
 // NewCmdRun returns `bot run xero|freeagent`. runF replaces runRun in tests
@@ -114,6 +117,7 @@ func newCmdFlow(f *Factory, mode flows.Mode, runF func(*RunOptions) error) *cobr
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = cmd.Context()
 			opts.Provider = args[0]
+			opts.cmd = cmd
 			opts.Config = func() (*config.Config, error) {
 				var file string
 				if fl := cmd.Flags().Lookup("config"); fl != nil {
@@ -163,6 +167,11 @@ func runRun(opts *RunOptions) error {
 	if err := flows.CheckStepNames(opts.Provider, opts.Mode, cfg.Output.ScreenshotSteps); err != nil {
 		return err
 	}
+	if opts.Mode == flows.ModeRotate {
+		if err := flows.CheckRotate(opts.Provider, opts.Rotate); err != nil {
+			return err
+		}
+	}
 	log, err := opts.Logger(cfg.Log)
 	if err != nil {
 		return fail.Wrap(fail.Config, fmt.Errorf("set up logging: %w", err))
@@ -177,11 +186,21 @@ func runRun(opts *RunOptions) error {
 	}
 
 	start := opts.Now()
-	sum, err := startAndRun(ctx, opts, cfg, log, sel)
+	env := &flows.Env{
+		Config:    cfg,
+		Log:       log,
+		Progress:  opts.IO.ErrOut,
+		Now:       opts.Now,
+		Selectors: sel,
+		Mode:      opts.Mode,
+		Rotate:    opts.Rotate,
+	}
+	sum, err := startAndRun(ctx, opts, cfg, log, env)
 	sum = finishSummary(sum, err, opts, cfg, start)
 	if werr := writeSummary(opts, cfg.Out, sum, log); werr != nil {
 		err = errors.Join(err, werr)
 	}
+	notifyWebhook(ctx, cfg, env, opts, sum, log)
 	if err == nil {
 		log.Info("done", zap.String("provider", opts.Provider), zap.String("mode", string(opts.Mode)),
 			zap.Int64("duration_ms", sum.DurationMS))
@@ -191,7 +210,7 @@ func runRun(opts *RunOptions) error {
 
 // startAndRun starts the browser, runs the flow in it within
 // browser.timeout, and closes the browser.
-func startAndRun(ctx context.Context, opts *RunOptions, cfg *config.Config, log *zap.Logger, sel *selectors.Set) (*report.Summary, error) {
+func startAndRun(ctx context.Context, opts *RunOptions, cfg *config.Config, log *zap.Logger, env *flows.Env) (*report.Summary, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.Browser.Timeout)
 	defer cancel()
 
@@ -202,14 +221,6 @@ func startAndRun(ctx context.Context, opts *RunOptions, cfg *config.Config, log 
 	}
 	defer stop()
 
-	env := &flows.Env{
-		Config:    cfg,
-		Log:       log,
-		Progress:  opts.IO.ErrOut,
-		Now:       opts.Now,
-		Selectors: sel,
-		Mode:      opts.Mode,
-	}
 	sum, err := opts.RunFlow(tab, env, opts.Provider)
 	if err != nil {
 		return sum, timeoutKind(fmt.Errorf("%s %s: %w", opts.Mode, opts.Provider, err), cfg)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"text/tabwriter"
 
@@ -15,6 +16,7 @@ type StepsOptions struct {
 	IO       *IOStreams
 	Provider string
 	Check    bool // the steps of bot check
+	Rotate   bool // the steps of bot rotate
 	Names    bool // names only, one per line
 }
 
@@ -26,17 +28,21 @@ func NewCmdSteps(f *Factory, runF func(*StepsOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "steps <xero|freeagent>",
 		Short: "List the named steps of a run, with the guide's line each one automates",
-		Long: `List, in order, the steps that bot run (or bot check, with --check) goes
-through for the provider: each step's name and the line of Codat's setup guide
-it automates. Screenshots are named after the steps (NN-<step>.png), and
+		Long: `List, in order, the steps that bot run (bot check with --check, bot rotate
+with --rotate) goes through for the provider: each step's name and the line of
+Codat's setup guide it automates. Screenshots are named after the steps (NN-<step>.png), and
 --screenshot-steps (output.screenshot_steps) takes these names. Nothing is
 started: no browser, no configuration needed.`,
 		Example: `  bot steps xero
+  bot steps xero --rotate
   bot run xero --screenshot-steps "$(bot steps xero --names | grep secret | paste -sd,)"`,
 		Args:      providerArg,
 		ValidArgs: flows.Providers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Provider = args[0]
+			if opts.Check && opts.Rotate {
+				return usageError(cmd, errors.New("--check and --rotate: choose one"))
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -44,6 +50,7 @@ started: no browser, no configuration needed.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Check, "check", false, "the steps of bot check instead of bot run")
+	cmd.Flags().BoolVar(&opts.Rotate, "rotate", false, "the steps of bot rotate instead of bot run")
 	cmd.Flags().BoolVar(&opts.Names, "names", false, "print the names only, one per line")
 	return cmd
 }
@@ -51,8 +58,11 @@ started: no browser, no configuration needed.`,
 // stepsRun prints the steps as a numbered table, or the bare names.
 func stepsRun(opts *StepsOptions) error {
 	mode := flows.ModeRun
-	if opts.Check {
+	switch {
+	case opts.Check:
 		mode = flows.ModeCheck
+	case opts.Rotate:
+		mode = flows.ModeRotate
 	}
 	steps, err := flows.StepsFor(opts.Provider, mode)
 	if err != nil {

@@ -17,6 +17,7 @@ type Config struct {
 	Codat        Codat     `mapstructure:"codat"`
 	App          App       `mapstructure:"app"`
 	Output       Output    `mapstructure:"output"`
+	Notify       Notify    `mapstructure:"notify"`
 	SelectorsDir string    `mapstructure:"selectors_dir"`
 	Out          string    `mapstructure:"out"`
 	Log          Log       `mapstructure:"log"`
@@ -24,8 +25,12 @@ type Config struct {
 
 // Browser says which browser to use and how long to wait for it.
 type Browser struct {
-	ExecPath    string        `mapstructure:"exec_path"`
-	RemoteURL   string        `mapstructure:"remote_url"`
+	ExecPath  string `mapstructure:"exec_path"`
+	RemoteURL string `mapstructure:"remote_url"`
+	// NoSandbox launches the browser without Chromium's sandbox, for a
+	// container that is the sandbox itself (non-root, no capabilities), where
+	// Chromium cannot create the namespaces its sandbox needs.
+	NoSandbox   bool          `mapstructure:"no_sandbox"`
 	Timeout     time.Duration `mapstructure:"timeout"`      // the whole run
 	StepTimeout time.Duration `mapstructure:"step_timeout"` // one step
 	Viewport    Viewport      `mapstructure:"viewport"`
@@ -83,10 +88,24 @@ type Output struct {
 	ScreenshotSteps []string `mapstructure:"screenshot_steps"`
 }
 
+// Notify says where a failed run, or one that found drift, is reported.
+type Notify struct {
+	// WebhookURL receives one JSON message (Slack-compatible: "text" plus
+	// structured fields). Secret: a Slack webhook URL is a credential.
+	WebhookURL secret.Secret `mapstructure:"webhook_url"`
+}
+
 // Log is the logger's level and format.
 type Log struct {
 	Level  string `mapstructure:"level"`
 	Format string `mapstructure:"format"` // console | json
+}
+
+// Secrets returns every secret value of the configuration, set or not, so
+// that whatever the bot writes can be scrubbed of them.
+func (c *Config) Secrets() []secret.Secret {
+	return []secret.Secret{c.Xero.Password, c.Xero.TOTPSecret, c.FreeAgent.Password,
+		c.Codat.Password, c.Codat.TOTPSecret, c.Notify.WebhookURL}
 }
 
 // Codat's redirect URIs, from the seed guides.

@@ -43,6 +43,7 @@ var secretKeys = []string{
 	"freeagent.password",
 	"codat.password",
 	"codat.totp_secret",
+	"notify.webhook_url",
 }
 
 // defaults holds the default of every key, the lowest layer of the
@@ -50,6 +51,7 @@ var secretKeys = []string{
 var defaults = map[string]any{
 	"browser.exec_path":       "",
 	"browser.remote_url":      "",
+	"browser.no_sandbox":      false,
 	"browser.timeout":         3 * time.Minute,
 	"browser.step_timeout":    30 * time.Second,
 	"browser.viewport.width":  1280,
@@ -87,6 +89,8 @@ var defaults = map[string]any{
 	"freeagent.password_file": "",
 	"codat.password_file":     "",
 	"codat.totp_secret_file":  "",
+	"notify.webhook_url":      "",
+	"notify.webhook_url_file": "",
 }
 
 // Keys returns every configuration key, sorted, including the <secret>_file
@@ -383,6 +387,7 @@ func (c *Config) Validate(provider string) error {
 	p.oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
 	p.oneOf("log.format", c.Log.Format, "console", "json")
 	p.required("out", c.Out)
+	p.webhookURL("notify.webhook_url", c.Notify.WebhookURL)
 
 	// Browser.
 	if c.Browser.StepTimeout <= 0 {
@@ -443,6 +448,21 @@ func (p *problems) oneOf(key, val string, allowed ...string) {
 	}
 	list := strings.Join(allowed[:len(allowed)-1], ", ") + " or " + allowed[len(allowed)-1]
 	p.add("%s must be %s (got %q): set %s", key, list, val, EnvVar(key))
+}
+
+// webhookURL requires an http(s) URL with a host when val is set. The value
+// is a credential (a Slack webhook URL): the message never shows it.
+func (p *problems) webhookURL(key string, val secret.Secret) {
+	if val.Empty() {
+		return
+	}
+	u, err := url.Parse(val.Reveal())
+	ok := err == nil && u.Host != "" && !strings.ContainsFunc(val.Reveal(), unicode.IsSpace) &&
+		(u.Scheme == "https" || u.Scheme == "http" && isLoopback(u.Hostname()))
+	if !ok {
+		p.add("%s must be an https:// URL without spaces, http:// only on a loopback host (its value is not shown): fix %s or %s",
+			key, EnvVar(key), EnvVar(key+FileSuffix))
+	}
 }
 
 // httpsIfSet requires an https:// URL with a host when val is not empty.

@@ -13,8 +13,9 @@ type Summary struct {
 	Codat      Codat        `json:"codat"`
 	Limits     Limits       `json:"limits,omitzero"`
 	Steps      []Step       `json:"steps"`
-	Checks     []Check      `json:"checks,omitempty"` // check mode: every element looked for
-	Drift      []Drift      `json:"drift,omitempty"`  // elements found although the portal reworded them
+	Checks     []Check      `json:"checks,omitempty"`   // check mode: every element looked for
+	Drift      []Drift      `json:"drift,omitempty"`    // elements found although the portal reworded them
+	Rotation   *Rotation    `json:"rotation,omitempty"` // bot rotate: what it did
 	DurationMS int64        `json:"duration_ms"`
 	Error      *ErrorReport `json:"error,omitempty"`
 }
@@ -86,4 +87,22 @@ type Check struct {
 	Expected string `json:"expected,omitempty"`
 	Seen     string `json:"seen,omitempty"` // drift: the words the page shows instead
 	Fix      string `json:"fix,omitempty"`  // drift or fallback: the override file written for it
+}
+
+// Rotation is the outcome of bot rotate.
+type Rotation struct {
+	// Outcome: "rotated" (a new secret is live and held by Codat, the older
+	// one removed), "not due" (the live secret is younger than --max-age:
+	// nothing was written), or "failed".
+	Outcome string `json:"outcome"`
+	Message string `json:"message,omitempty"`
+	// PreviousSHA256Prefix is the fingerprint of the secret Codat held
+	// before, when known.
+	PreviousSHA256Prefix string `json:"previous_sha256_prefix,omitempty"`
+	// SecretAgeDays is the age of the live secret that made it "not due".
+	SecretAgeDays float64 `json:"secret_age_days,omitempty"`
+	// GapMS is how long the provider accepted no secret Codat held: the
+	// time from regenerating (the old secret dies) to Codat saving the new
+	// one. FreeAgent only; Xero's two slots have none.
+	GapMS int64 `json:"gap_ms,omitempty"`
 }

@@ -34,6 +34,16 @@ type State struct {
 	SecretFile        string `json:"secret_file,omitempty"`
 	SecretFingerprint string `json:"secret_fingerprint,omitempty"`
 	SecretSlot        int    `json:"secret_slot,omitempty"` // Xero: "Client secret N"
+	// SecretStoredAt is when the secret in hand was read from the portal and
+	// stored: its age, for bot rotate --max-age.
+	SecretStoredAt time.Time `json:"secret_stored_at,omitzero"`
+	// RotationStarted is when a bot rotate began that has not finished (its
+	// older secret is not removed yet); zero when none is under way.
+	RotationStarted time.Time `json:"rotation_started,omitzero"`
+	// CodatSlot is the Xero slot of the secret Codat holds while it is not
+	// the one in hand (during a rotation); when Codat holds the secret in
+	// hand, that is SecretSlot.
+	CodatSlot int `json:"codat_slot,omitempty"`
 	// CodatFingerprint is the fingerprint of the secret Codat holds.
 	CodatFingerprint string    `json:"codat_fingerprint,omitempty"`
 	CodatClientID    string    `json:"codat_client_id,omitempty"`
