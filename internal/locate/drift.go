@@ -30,9 +30,11 @@ import (
 //  3. a dialog whose title changed is still the dialog when it is the only
 //     one open.
 //
-// Never for an element marked exact (it removes or replaces a secret, or is
-// one of a pair whose swap does harm), never for words that are data (an
-// {app} name), never for a pattern or CSS. Every element found this way
+// An element marked exact (it removes or replaces a secret, or is one of a
+// pair whose swap does harm) follows rule 1 only, on its own words (not its
+// near anchor): "Remove" written "remove" is the same word, "Remove secret"
+// is not. Never for words that are data (an {app} name), never for a pattern
+// or CSS. Every element found this way
 // carries a Drift, which the run reports.
 
 // Drift says how an element was found although its words changed.
@@ -269,15 +271,22 @@ func (f *Finder) drift(ctx context.Context, root runtime.RemoteObjectID, el *sel
 			claimed = append(claimed, f.fillText(c))
 		}
 	}
+	exact := el.Exact && !within
 	for _, orig := range locs {
 		loc := f.fill(orig)
 		for _, part := range driftParts(orig) {
+			if exact && part == "near" {
+				continue
+			}
 			want := *partOf(&loc, part)
 			pool, err := f.pool(ctx, root, loc, part)
 			if err != nil {
 				return nil, nil, "", err
 			}
 			c := choose(want, pool, el.Keywords, claimed)
+			if exact && c.seen != "" && Loose(c.seen) != Loose(want) {
+				c = choice{closest: fmt.Sprintf("%q (the element is exact: only the same words are taken)", c.seen)}
+			}
 			if c.seen == "" {
 				if c.closest != "" && closest == "" {
 					closest = fmt.Sprintf("%s %q: closest %s", part, want, c.closest)
@@ -298,7 +307,7 @@ func (f *Finder) drift(ctx context.Context, root runtime.RemoteObjectID, el *sel
 		}
 		// A dialog whose title changed is still the dialog when it is the
 		// only one open.
-		if orig.Name != "" && !hasVar(orig.Name) && onlyTitled(orig.Role) {
+		if orig.Name != "" && !hasVar(orig.Name) && onlyTitled(orig.Role) && !exact {
 			open, _, _, err := f.candidates(ctx, root, el, selectors.Locator{Role: orig.Role, Near: loc.Near}, false)
 			if err != nil {
 				return nil, nil, "", err

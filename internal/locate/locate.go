@@ -200,9 +200,6 @@ func (f *Finder) ProbeAny(ctx context.Context, drift bool, skip func(*Match) boo
 	}
 	for _, d := range passes {
 		for _, el := range els {
-			if d && el.Exact {
-				continue
-			}
 			m, _, err := f.probe(ctx, el, d)
 			if err != nil {
 				return nil, err
@@ -297,7 +294,7 @@ func (f *Finder) look(ctx context.Context, el *selectors.Element, drift bool) (*
 		}
 		most = max(most, len(ids))
 	}
-	if !drift || el.Exact || most > 1 {
+	if !drift || most > 1 {
 		return nil, most, nil
 	}
 	ids, d, closest, err := f.drift(ctx, root, el, el.Locators, false)
