@@ -163,7 +163,7 @@ func TestDriftSeeds(t *testing.T) {
 					opts.Variant = fakeportal.VariantSPA
 				}
 				p := fakeportal.StartT(t, opts)
-				cfg := quick(t, p, 4*time.Second)
+				cfg := quick(t, p, 8*time.Second) // a sign-in of three pages must fit, on a loaded machine too
 				r := run(t, cfg, provider)
 				rec := p.Records()
 				runs++
