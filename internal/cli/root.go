@@ -25,6 +25,7 @@ var flagKeys = map[string]string{
 	"app.name":                "app-name",
 	"output.screenshots":      "screenshots",
 	"output.screenshot_steps": "screenshot-steps",
+	"browser.no_session":      "no-session",
 }
 
 // exitCodeKinds lists the outcomes in exit-code order with what each means

@@ -126,6 +126,9 @@ type Records struct {
 	// ForeignSubmissions counts forms posted to the foreign look-alike, by
 	// the portal it imitates. The values posted are not kept.
 	ForeignSubmissions map[string]int
+	// PasswordPosts and CodePosts count the password and two-step code
+	// forms posted, by portal, accepted or not: a reused session posts none.
+	PasswordPosts, CodePosts map[string]int
 }
 
 // XeroApp is an app in the Xero developer portal.

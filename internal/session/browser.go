@@ -42,7 +42,7 @@ func Capture(tab context.Context, origins []string, prev *State) (*State, error)
 			Expires: exp, HTTPOnly: c.HTTPOnly, Secure: c.Secure, SameSite: string(c.SameSite)})
 	}
 	err = onOrigins(tab, portal, func(t context.Context, o origin) error {
-		items, err := chromedp.Run(t, chromedp.Evaluate[[]Item]("(" + readStorageJS + ")()"))
+		items, err := chromedp.Run(t, chromedp.Evaluate[[]Item]("("+readStorageJS+")()"))
 		if err != nil {
 			return fmt.Errorf("read the local storage of %s: %w", o.raw, err)
 		}
