@@ -21,9 +21,12 @@ var readStorageJS string
 var writeStorageJS string
 
 // Capture reads the portal's signed-in state from the browser of tab (a
-// chromedp context): the cookies its origins see and their local storage.
-// An origin whose local storage cannot be read keeps what prev had.
-func Capture(tab context.Context, origins []string, prev *State) (*State, error) {
+// chromedp context): the cookies its origins see, and the local storage of
+// those origins that pages (tab among them) show now. Local storage can
+// only be read by a page of its origin, and opening one costs a tab, so an
+// origin no page shows keeps what prev had: its storage cannot have
+// changed unless a page of it ran.
+func Capture(tab context.Context, origins []string, prev *State, pages ...context.Context) (*State, error) {
 	portal := parseOrigins(origins)
 	res, err := chromedp.CallBrowser(tab, storage.GetCookies, storage.GetCookiesParams{BrowserContextID: browserContext(tab)})
 	if err != nil {
@@ -41,21 +44,40 @@ func Capture(tab context.Context, origins []string, prev *State) (*State, error)
 		st.Cookies = append(st.Cookies, Cookie{Name: c.Name, Value: c.Value, Domain: c.Domain, Path: c.Path,
 			Expires: exp, HTTPOnly: c.HTTPOnly, Secure: c.Secure, SameSite: string(c.SameSite)})
 	}
-	err = onOrigins(tab, portal, func(t context.Context, o origin) error {
-		items, err := chromedp.Run(t, chromedp.Evaluate[[]Item]("("+readStorageJS+")()"))
-		if err != nil {
-			return fmt.Errorf("read the local storage of %s: %w", o.raw, err)
+	seen := map[string]bool{}
+	for _, page := range append([]context.Context{tab}, pages...) {
+		got, err := chromedp.Run(page, chromedp.Evaluate[pageStorage]("(" + readStorageJS + ")()"))
+		if err != nil || seen[got.Origin] || !isOrigin(got.Origin, portal) {
+			continue // between pages, or another site
 		}
-		if len(items) > 0 {
-			st.Origins = append(st.Origins, Origin{Origin: o.raw, LocalStorage: items})
-		}
-		return nil
-	})
-	if err != nil {
-		st.keepOrigins(prev)
-		return st, err
+		seen[got.Origin] = true
+		st.Origins = append(st.Origins, Origin{Origin: got.Origin, LocalStorage: got.Items})
 	}
+	st.keepOrigins(prev)
+	// Playwright lists only origins that hold something.
+	kept := st.Origins[:0]
+	for _, o := range st.Origins {
+		if len(o.LocalStorage) > 0 {
+			kept = append(kept, o)
+		}
+	}
+	st.Origins = kept
 	return st, nil
+}
+
+// pageStorage is what read_storage.js returns.
+type pageStorage struct {
+	Origin string `json:"origin"`
+	Items  []Item `json:"items"`
+}
+
+func isOrigin(o string, portal []origin) bool {
+	for _, p := range portal {
+		if p.raw == o {
+			return true
+		}
+	}
+	return false
 }
 
 // Restore puts st's cookies and local storage of the portal's origins into
@@ -76,8 +98,10 @@ func Restore(tab context.Context, st *State, origins []string, now time.Time) er
 		if path == "" {
 			path = "/"
 		}
+		// The browser takes the default port of the URL's scheme as the
+		// cookie's source port unless told: say which origin set it.
 		p := &network.CookieParam{Name: c.Name, Value: c.Value, URL: o.raw + path, Path: path,
-			Secure: c.Secure, HTTPOnly: c.HTTPOnly, SameSite: network.CookieSameSite(c.SameSite)}
+			Secure: c.Secure, HTTPOnly: c.HTTPOnly, SameSite: network.CookieSameSite(c.SameSite), SourcePort: int64(o.port)}
 		if len(c.Domain) > 1 && c.Domain[0] == '.' {
 			p.Domain = c.Domain // a domain cookie; without it, host-only like the original
 		}
@@ -124,11 +148,12 @@ func browserContext(tab context.Context) cdp.BrowserContextID {
 var blankPage = []byte("<!doctype html><title>portalbot session</title>")
 
 // onOrigins runs fn in a helper tab (same browser, same cookie jar and
-// storage as tab) showing each origin in turn. Local storage can only be
-// read or written by a page of its origin, and no request may reach the
-// portal for it, so every request to those origins is answered in the
-// browser itself with a blank page (Fetch interception, as Playwright does
-// for storageState), and service workers are bypassed.
+// storage as tab) showing each origin in turn, to write local storage
+// before any page of the origin ran. No request may reach the portal for
+// it, so every request to those origins is answered in the browser itself
+// with a blank page (Fetch interception, as Playwright does for
+// storageState), and service workers are bypassed. A tab costs about a
+// second on a busy machine: only a state with local storage needs it.
 func onOrigins(tab context.Context, origins []origin, fn func(t context.Context, o origin) error) error {
 	if len(origins) == 0 {
 		return nil

@@ -1,9 +1,10 @@
-// The local storage of the page's origin, as [{name, value}] in key order.
+// The page's origin and its local storage, as {origin, items: [{name, value}]}
+// in key order.
 () => {
-  const out = [];
+  const items = [];
   for (let i = 0; i < localStorage.length; i++) {
     const name = localStorage.key(i);
-    out.push({name, value: localStorage.getItem(name)});
+    items.push({name, value: localStorage.getItem(name)});
   }
-  return out;
+  return {origin: location.origin, items};
 }

@@ -28,7 +28,7 @@ type site struct {
 	hits atomic.Int32
 }
 
-func newSite(t *testing.T, prefix string) *site {
+func newSite(t testing.TB, prefix string) *site {
 	s := &site{}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.hits.Add(1)
@@ -51,9 +51,13 @@ func newSite(t *testing.T, prefix string) *site {
 
 func navigate(t *testing.T, tab context.Context, url string) {
 	t.Helper()
-	if err := chromedp.Do(tab, chromedp.Navigate(url)); err != nil {
+	if err := navigateErr(tab, url); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func navigateErr(tab context.Context, url string) error {
+	return chromedp.Do(tab, chromedp.Navigate(url))
 }
 
 // A state captured in one browser context and restored in a fresh one
@@ -65,8 +69,8 @@ func TestCaptureRestoreRoundTrip(t *testing.T) {
 	origins := []string{portal.URL}
 
 	a := browsertest.IsolatedTab(t)
-	navigate(t, a, portal.URL+"/")
 	navigate(t, a, other.URL+"/")
+	navigate(t, a, portal.URL+"/")
 	st, err := session.Capture(a, origins, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +82,7 @@ func TestCaptureRestoreRoundTrip(t *testing.T) {
 	if len(names) != 2 || names["portal_session"].Expires != -1 || names["portal_trusted"].Expires <= 0 || !names["portal_session"].HTTPOnly {
 		t.Fatalf("captured cookies = %+v, want portal_session (session, httpOnly) and portal_trusted (persistent) only", st.Cookies)
 	}
-	if len(st.Origins) != 1 || st.Origins[0].Origin != portal.URL || st.Origins[0].LocalStorage[0].Value != "token-for-portal" {
+	if len(st.Origins) != 1 || st.Origins[0].Origin != portal.URL || len(st.Origins[0].LocalStorage) != 1 || st.Origins[0].LocalStorage[0].Value != "token-for-portal" {
 		t.Fatalf("captured origins = %+v, want the portal's local storage only", st.Origins)
 	}
 
@@ -121,6 +125,17 @@ func TestCaptureRestoreRoundTrip(t *testing.T) {
 	v, err := chromedp.Run(fresh, chromedp.Evaluate[string](`localStorage.getItem("portal.auth")`))
 	if err != nil || v != "token-for-portal" {
 		t.Errorf("local storage = %q, %v; want the restored value", v, err)
+	}
+
+	// What was restored is the portal's again at the next capture, also
+	// the local storage of an origin no page shows now.
+	navigate(t, fresh, other.URL+"/who")
+	again, err := session.Capture(fresh, origins, back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Cookies) != 2 || len(again.Origins) != 1 || again.Origins[0].LocalStorage[0].Value != "token-for-portal" {
+		t.Errorf("capture after restore = %+v; want the 2 cookies and the local storage kept", again)
 	}
 }
 
