@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -220,6 +222,7 @@ func TestCaptchaThenLogin(t *testing.T) {
 	xeroFile := filepath.Join(cfg.Out, "sessions", "xero-demo-acme-books.example.json")
 
 	r := runFresh(t, cfg, "xero")
+	t.Logf("run: %v", r.err)
 	if fail.ExitCode(r.err) != 3 || !strings.Contains(r.err.Error(), "bot login xero") || !strings.Contains(r.err.Error(), xeroFile) {
 		t.Fatalf("run = %v (exit %d), want exit 3 naming `bot login xero` and %s", r.err, fail.ExitCode(r.err), xeroFile)
 	}
@@ -228,12 +231,19 @@ func TestCaptchaThenLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var progress bytes.Buffer
+	progress := &watch{want: "solve the check in the browser window", seen: make(chan struct{})}
 	obs, logs := observer.New(zap.DebugLevel)
-	env := &flows.Env{Config: cfg, Log: zap.New(zapcore.NewTee(zaptest.NewLogger(t).Core(), obs)), Progress: &progress, Now: time.Now, Selectors: sel}
+	env := &flows.Env{Config: cfg, Log: zap.New(zapcore.NewTee(zaptest.NewLogger(t).Core(), obs)), Progress: progress, Now: time.Now, Selectors: sel}
 	tab := browsertest.IsolatedTab(t)
 	solved := make(chan error, 1)
-	go func() { solved <- solveCaptcha(tab) }()
+	go func() {
+		select { // the person acts once the bot asked for help
+		case <-progress.seen:
+			solved <- solveCaptcha(tab)
+		case <-time.After(30 * time.Second):
+			solved <- errors.New("the bot never asked the person to solve the captcha")
+		}
+	}()
 	path, err := flows.Login(tab, env, "xero", time.Minute)
 	lr := printed(t, progress.String(), logs, nil, err)
 	if err != nil {
@@ -275,4 +285,29 @@ func solveCaptcha(tab context.Context) error {
 	}
 	return chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](
 		`document.querySelector('input[name="robot"]').checked = true; document.querySelector('input[name="robot"]').form.requestSubmit()`))
+}
+
+// watch is a progress stream that closes seen when a line holds want.
+type watch struct {
+	mu   sync.Mutex
+	b    strings.Builder
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *watch) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.b.Write(p)
+	if strings.Contains(w.b.String(), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return len(p), nil
+}
+
+func (w *watch) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }

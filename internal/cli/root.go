@@ -123,6 +123,7 @@ go to stderr.
 
 	cmd.AddCommand(NewCmdRun(f, nil))
 	cmd.AddCommand(NewCmdCheck(f, nil))
+	cmd.AddCommand(NewCmdLogin(f, nil))
 	cmd.AddCommand(NewCmdSteps(f, nil))
 	cmd.AddCommand(NewCmdVersion(f))
 	return cmd

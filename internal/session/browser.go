@@ -46,7 +46,7 @@ func Capture(tab context.Context, origins []string, prev *State, pages ...contex
 	}
 	seen := map[string]bool{}
 	for _, page := range append([]context.Context{tab}, pages...) {
-		got, err := chromedp.Run(page, chromedp.Evaluate[pageStorage]("(" + readStorageJS + ")()"))
+		got, err := chromedp.Run(page, chromedp.Evaluate[pageStorage]("("+readStorageJS+")()"))
 		if err != nil || seen[got.Origin] || !isOrigin(got.Origin, portal) {
 			continue // between pages, or another site
 		}
