@@ -236,6 +236,8 @@ func Login(ctx context.Context, env *Env, portal string, wait time.Duration) (st
 		s.files().loaded[portal] = st
 		if err := session.Restore(ctx, st, s.portalOrigins(portal), env.Now()); err != nil {
 			s.progress("could not load the earlier session: %v", s.Scrub(err.Error()))
+		} else {
+			s.progress("loaded the earlier session %s", path)
 		}
 	}
 	if err := s.Navigate(ctx, readyURL); err != nil {
@@ -256,6 +258,7 @@ func Login(ctx context.Context, env *Env, portal string, wait time.Duration) (st
 		}
 	}
 	if m.Element.Name != ready {
+		s.progress("filling in the sign-in of %s", si.email)
 		sctx, scancel := context.WithTimeout(wctx, env.Config.Browser.StepTimeout)
 		err := s.signIn(sctx, si, ready)
 		scancel()
