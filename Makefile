@@ -40,10 +40,10 @@ drift: browser ## the bot against replicas that reword their pages, DRIFT_SEEDS 
 	set -o pipefail; DRIFT_SEEDS=$${DRIFT_SEEDS:-50} $(GO) test -count=1 -timeout 60m -run '^TestDriftSeeds$$' -v ./flows | grep -E '^(=== RUN|--- |ok|FAIL)|drift: [0-9]+ of|harm|exit [0-9]'
 
 # The replicas start empty each time, so the demo drops an earlier demo's
-# resume state (it names apps the new replicas do not have).
+# resume state (it names apps the new replicas do not have) and sessions.
 demo: build browser ## run both providers against the local replicas (DEMO_FLAGS="--variant spa --xero-two-step" for more)
 	@set -u; mkdir -p out; rm -f out/demo-config.yaml; \
-	rm -rf out/state; \
+	rm -rf out/state out/sessions; \
 	bin/fakeportals --write-config out/demo-config.yaml $(DEMO_FLAGS) & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
 	for i in $$(seq 1 100); do \

@@ -112,6 +112,7 @@ func noLeak(t *testing.T, cfg *config.Config, r result, secretFile string, value
 			return nil
 		})
 	}
+	noCookieLeak(t, cfg, r.printed)
 }
 
 func TestXeroToCodat(t *testing.T) {

@@ -66,6 +66,8 @@ type Session struct {
 	portal       string // portal of the current step, for errors
 	lastStep     string
 	failureFiles []string
+
+	sess *sessionFiles // the portals' session files (session.go)
 }
 
 func newSession(tab context.Context, env *Env, provider string) *Session {

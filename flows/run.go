@@ -55,6 +55,7 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 		s.resume()
 		s.codatHeldAtStart = s.codatHolds()
 	}
+	s.restoreSessions(ctx)
 	err = s.run(ctx, steps)
 	// A session that expires in the middle of a step (a form posted, then
 	// the sign-in page) is not a changed portal: every step can resume from
@@ -67,6 +68,7 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 		s.codatHeldAtStart = s.codatHolds()
 		err = s.run(ctx, steps)
 	}
+	s.saveSessions(ctx)
 	if err == nil && env.Mode == ModeCheck {
 		err = checkOutcome(s)
 	}

@@ -50,6 +50,7 @@ type signIn struct {
 	totpKey    string // the setting to name when a code is asked and none is set
 	errorEl    string // the alert of a refused password
 	captcha    string
+	trust      string // "Trust this device" on the two-step page ("" when none)
 	email      string
 	password   secret.Secret
 	passKey    string // the setting to name when the password was refused
@@ -129,12 +130,17 @@ func (s *Session) arrive(ctx context.Context, si *signIn, ready string) (*locate
 		return nil, err
 	}
 	if m.Element.Name == ready {
+		s.sessionReady(ctx, si.portal, false)
 		return m, nil
 	}
 	if err := s.signIn(ctx, si, ready); err != nil {
 		return nil, err
 	}
-	return f.Find(ctx, s.El(ready))
+	m, err = f.Find(ctx, s.El(ready))
+	if err == nil {
+		s.sessionReady(ctx, si.portal, true)
+	}
+	return m, err
 }
 
 // signIn types the credentials screen by screen, answers a two-step code
@@ -297,7 +303,7 @@ func (s *Session) waitOutcome(ctx context.Context, f *locate.Finder, stale strin
 
 func (s *Session) captcha(si *signIn) error {
 	return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
-		Hint: "a person must sign in once in a browser from this machine, then run the bot again",
+		Hint: s.personHint(si.portal),
 		Err:  fmt.Errorf("%s shows a captcha instead of its sign-in form", si.portal)}
 }
 
@@ -314,6 +320,7 @@ func (s *Session) twoStep(ctx context.Context, f *locate.Finder, si *signIn, rea
 	if err := s.typeInto(ctx, f, si, si.code, code); err != nil {
 		return err
 	}
+	s.tickTrust(ctx, f, si)
 	if err := s.clickIn(ctx, f, si.codeSubmit); err != nil {
 		return err
 	}

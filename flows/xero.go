@@ -49,6 +49,7 @@ func xeroSignIn(s *Session) *signIn {
 		totp: c.TOTPSecret, totpKey: "xero.totp_secret",
 		email: c.Email, password: c.Password, passKey: "xero.password",
 		errorEl: "xero.signin.error", captcha: "xero.signin.captcha",
+		trust: "xero.two_step.trust_device",
 	}
 }
 

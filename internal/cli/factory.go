@@ -60,6 +60,13 @@ type Factory struct {
 	StartBrowser StartBrowserFunc
 	// RunFlow drives the portals.
 	RunFlow RunFlowFunc
+	// StartVisibleBrowser starts a browser with a window a person uses, or
+	// attaches to browser.remote_url (bot login).
+	StartVisibleBrowser StartBrowserFunc
+	// Login signs in to a portal with a person's help (bot login).
+	Login LoginFunc
+	// Getenv reads the environment (bot login's display check).
+	Getenv func(string) string
 }
 
 // NewFactory returns the production Factory on ios.
@@ -72,6 +79,10 @@ func NewFactory(ios *IOStreams) *Factory {
 		LoadSelectors: selectors.Load,
 		StartBrowser:  browser.Start,
 		RunFlow:       flows.RunProvider,
+
+		StartVisibleBrowser: browser.StartVisible,
+		Login:               flows.Login,
+		Getenv:              os.Getenv,
 	}
 }
 

@@ -25,6 +25,7 @@ var flagKeys = map[string]string{
 	"app.name":                "app-name",
 	"output.screenshots":      "screenshots",
 	"output.screenshot_steps": "screenshot-steps",
+	"browser.no_session":      "no-session",
 }
 
 // exitCodeKinds lists the outcomes in exit-code order with what each means
@@ -125,6 +126,7 @@ go to stderr.
 	cmd.AddCommand(NewCmdRun(f, nil))
 	cmd.AddCommand(NewCmdCheck(f, nil))
 	cmd.AddCommand(NewCmdRotate(f, nil))
+	cmd.AddCommand(NewCmdLogin(f, nil))
 	cmd.AddCommand(NewCmdSteps(f, nil))
 	cmd.AddCommand(NewCmdVersion(f))
 	return cmd

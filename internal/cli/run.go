@@ -136,6 +136,8 @@ func newCmdFlow(f *Factory, mode flows.Mode, runF func(*RunOptions) error) *cobr
 		"screenshots of every step, only on failure, or none (output.screenshots)")
 	cmd.Flags().StringSlice("screenshot-steps", nil,
 		"with --screenshots steps, only these `STEPS` (comma-separated names from bot steps; output.screenshot_steps)")
+	cmd.Flags().Bool("no-session", false,
+		"sign in afresh: do not read or write the session files (browser.no_session; see bot login)")
 	return cmd
 }
 

@@ -3,6 +3,7 @@
 package config
 
 import (
+	"path/filepath"
 	"time"
 
 	"portalbot/internal/secret"
@@ -34,6 +35,12 @@ type Browser struct {
 	Timeout     time.Duration `mapstructure:"timeout"`      // the whole run
 	StepTimeout time.Duration `mapstructure:"step_timeout"` // one step
 	Viewport    Viewport      `mapstructure:"viewport"`
+	// SessionDir holds one signed-in state file per portal account
+	// (cookies and local storage); empty: <out>/sessions.
+	SessionDir string `mapstructure:"session_dir"`
+	// NoSession runs with a fresh browser state: no session file read or
+	// written (--no-session).
+	NoSession bool `mapstructure:"no_session"`
 }
 
 // Viewport is the page size, also the size of every screenshot.
@@ -106,6 +113,19 @@ type Log struct {
 func (c *Config) Secrets() []secret.Secret {
 	return []secret.Secret{c.Xero.Password, c.Xero.TOTPSecret, c.FreeAgent.Password,
 		c.Codat.Password, c.Codat.TOTPSecret, c.Notify.WebhookURL}
+}
+
+// Sessions is the directory of the session files: browser.session_dir, or
+// <out>/sessions.
+func (c *Config) Sessions() string {
+	if c.Browser.SessionDir != "" {
+		return c.Browser.SessionDir
+	}
+	out := c.Out
+	if out == "" {
+		out = "out"
+	}
+	return filepath.Join(out, "sessions")
 }
 
 // Codat's redirect URIs, from the seed guides.

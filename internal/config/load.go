@@ -57,6 +57,8 @@ var defaults = map[string]any{
 	"browser.viewport.width":  1280,
 	"browser.viewport.height": 800,
 	"browser.viewport.scale":  1.0,
+	"browser.session_dir":     "",
+	"browser.no_session":      false,
 	"xero.login_url":          "https://login.xero.com",
 	"xero.developer_url":      "https://developer.xero.com",
 	"xero.email":              "",

@@ -143,6 +143,7 @@ func (p *Portals) codatPassword(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusOK, "codat", "Enter your password | Codat", "codat_password", d)
 		return
 	}
+	p.countPost("codat", postPassword)
 	if !strings.EqualFold(email, p.Creds.CodatEmail) || r.FormValue("password") != p.Creds.CodatPassword {
 		p.refuse("codat", "sign-in refused", "wrong email or password")
 		d.Alert = msgCodatWrongPassword
@@ -251,6 +252,7 @@ func (p *Portals) codatMFA(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusOK, "codat", "Verify your identity | Codat", "codat_mfa", d)
 		return
 	}
+	p.countPost("codat", postCode)
 	if !validTOTP(r.FormValue("code"), p.Creds.CodatTOTPSecret) {
 		p.refuse("codat", "two-step code refused", "")
 		d.Alert = msgCodatWrongCode

@@ -322,7 +322,7 @@ func (p *Portals) captchaGate(w http.ResponseWriter, r *http.Request, portal str
 	if p.Faults().CaptchaOn != portal {
 		return false
 	}
-	if c, err := r.Cookie(captchaCookie(portal)); err == nil && c.Value == "1" {
+	if p.passedCaptcha(r, portal) {
 		return false
 	}
 	p.render(w, http.StatusOK, portal, "Verify you are human", "captcha", map[string]any{

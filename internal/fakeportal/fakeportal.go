@@ -160,6 +160,9 @@ type Records struct {
 	// Drift: every label the DriftSeed fault changed, in catalogue order
 	// then in order of first use.
 	Drift []DriftChange
+	// PasswordPosts and CodePosts count the password and two-step code
+	// forms posted, by portal, accepted or not: a reused session posts none.
+	PasswordPosts, CodePosts map[string]int
 }
 
 // XeroSubmission is one New app form post as the Xero portal received it.

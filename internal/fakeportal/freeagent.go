@@ -107,6 +107,7 @@ func (p *Portals) faSignIn(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusOK, "freeagent", "Sign in | FreeAgent Developer Dashboard", "fa_signin", d)
 		return
 	}
+	p.countPost("freeagent", postPassword)
 	email := strings.TrimSpace(r.FormValue("user[email]"))
 	if !strings.EqualFold(email, p.Creds.FreeAgentEmail) || r.FormValue("user[password]") != p.Creds.FreeAgentPassword {
 		p.refuse("freeagent", "sign-in refused", "invalid email or password")

@@ -23,6 +23,8 @@ type state struct {
 	failed     map[string]int
 	signIns    map[string]int
 	foreign    map[string]int
+	// passwordPosts, codePosts: sign-in forms posted, by portal (trust.go).
+	passwordPosts, codePosts map[string]int
 
 	xeroRefused     int
 	xeroLockedUntil time.Time
@@ -88,6 +90,7 @@ func (s *state) init() {
 	s.failed = map[string]int{}
 	s.signIns = map[string]int{}
 	s.foreign = map[string]int{}
+	s.passwordPosts, s.codePosts = map[string]int{}, map[string]int{}
 	s.xeroTrusted = map[string]bool{}
 	s.xeroDrafts = map[string]xeroDraft{}
 	s.faUnseen = map[string]bool{}
@@ -114,6 +117,8 @@ func (p *Portals) Records() Records {
 		Locked:             map[string]bool{},
 		SignIns:            copyCounts(p.st.signIns),
 		ForeignSubmissions: copyCounts(p.st.foreign),
+		PasswordPosts:      copyCounts(p.st.passwordPosts),
+		CodePosts:          copyCounts(p.st.codePosts),
 	}
 	for _, a := range p.st.xeroApps {
 		r.XeroApps = append(r.XeroApps, copyXeroApp(a))

@@ -80,6 +80,7 @@ func (p *Portals) xeroLogin(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusOK, "xero", "Log in | Xero", "xero_login", d)
 		return
 	}
+	p.countPost("xero", postPassword)
 	now := time.Now()
 	isDemo := strings.EqualFold(d.Email, p.Creds.XeroEmail)
 	p.mu.Lock()
@@ -183,6 +184,7 @@ func (p *Portals) xeroTwoFactor(w http.ResponseWriter, r *http.Request) {
 		p.render(w, http.StatusOK, "xero", "Two-step authentication | Xero", "xero_twofactor", d)
 		return
 	}
+	p.countPost("xero", postCode)
 	if !validTOTP(r.FormValue("code"), p.Creds.XeroTOTPSecret) {
 		p.refuse("xero", "two-step code refused", "")
 		d.Alert = msgXeroWrongCode
