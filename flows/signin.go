@@ -218,7 +218,7 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 			return s.captcha(si)
 		case si.emailCode:
 			return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
-				Hint: "a person must sign in once from this machine to confirm the new sign-in, then run the bot again",
+				Hint: s.personHint(si.portal),
 				Err:  fmt.Errorf("%s asks for a code it sent by email to confirm a new sign-in; the bot cannot read email", si.portal)}
 		case si.push:
 			// A push-notification screen: take the backup method, the code.
