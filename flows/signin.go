@@ -189,18 +189,19 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 		}
 		// In this order: a page that mentions a captcha in passing (a
 		// "protected by reCAPTCHA" footer) is still the page it is.
+		// An emailed code's page has a code field too: it is told by its
+		// notice first, so that no authenticator code is typed into it.
 		outcome := []string{ready}
+		if si.emailCode != "" {
+			outcome = append(outcome, si.emailCode)
+		}
 		if si.code != "" {
 			outcome = append(outcome, si.code)
 		}
 		if si.push != "" {
 			outcome = append(outcome, si.push)
 		}
-		outcome = append(outcome, si.errorEl)
-		if si.emailCode != "" {
-			outcome = append(outcome, si.emailCode)
-		}
-		outcome = append(outcome, si.captcha)
+		outcome = append(outcome, si.errorEl, si.captcha)
 		m, err = s.waitOutcome(ctx, f, stale, outcome...)
 		if err != nil {
 			return err

@@ -223,3 +223,35 @@ func TestCheckNamesADriftAndWritesItsFix(t *testing.T) {
 		t.Fatalf("check with the fix: %v", r.err)
 	}
 }
+
+// TestCodatAsksForWhatOnlyAPersonHas: an emailed code to confirm a new
+// sign-in, or a user without the role to manage integrations, stops the run
+// with exit 3 saying so; Codat holds nothing new.
+func TestCodatAsksForWhatOnlyAPersonHas(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults fakeportal.Faults
+		want   []string
+	}{
+		{"an emailed code", fakeportal.Faults{CodatEmailCode: true}, []string{"sent by email", "bot login codat"}},
+		{"no role to manage integrations", fakeportal.Faults{CodatNoRole: true}, []string{"cannot manage integrations", "Developer or Administrator"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := fakeportal.StartT(t, fakeportal.Options{Faults: tt.faults})
+			r := run(t, quick(t, p, 8*time.Second), "freeagent")
+			if got := fail.ExitCode(r.err); got != 3 {
+				t.Fatalf("exit %d (%v), want 3", got, r.err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.err.Error(), w) {
+					t.Errorf("error %q does not say %q", r.err, w)
+				}
+			}
+			rec := p.Records()
+			if rec.Codat[fakeportal.KeyFreeAgent].Configured || rec.CodatEmailCodes.Accepted > 0 {
+				t.Errorf("Codat changed: %+v, codes %+v", rec.Codat[fakeportal.KeyFreeAgent], rec.CodatEmailCodes)
+			}
+		})
+	}
+}
