@@ -64,6 +64,9 @@ func checkPage(page string) func(context.Context, *Session) error {
 func (s *Session) checkPage(ctx context.Context, page string) error {
 	p := s.Env.Selectors.Page(page)
 	if p.Ready != "" {
+		if s.knownMissing(page + "." + p.Ready) {
+			return nil // an earlier step waited for this page in vain: reported once
+		}
 		if _, err := s.Find(ctx, page+"."+p.Ready); err != nil {
 			var nf *locate.NotFoundError
 			if errors.As(err, &nf) {
@@ -88,6 +91,17 @@ func (s *Session) checkPage(ctx context.Context, page string) error {
 		s.recordCheck(page, el.Name, m, nf)
 	}
 	return nil
+}
+
+// knownMissing says the check has already waited in vain for element: a
+// later step that needs the same page does not wait again.
+func (s *Session) knownMissing(element string) bool {
+	for _, c := range s.Summary.Checks {
+		if c.Element == element && c.Status == "missing" {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Session) recordCheck(page, element string, m *locate.Match, nf *locate.NotFoundError) {
@@ -129,6 +143,9 @@ func (x *xero) checkNewApp(ctx context.Context, s *Session) error {
 }
 
 func (x *xero) checkApp(ctx context.Context, s *Session) error {
+	if s.knownMissing("xero.my_apps.heading") {
+		return nil // no way to the app: reported by the steps before
+	}
 	if _, err := s.open(ctx, xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading"); err != nil {
 		return err
 	}
@@ -183,6 +200,9 @@ func (fa *freeagent) checkNewApp(ctx context.Context, s *Session) error {
 }
 
 func (fa *freeagent) checkApp(ctx context.Context, s *Session) error {
+	if s.knownMissing("freeagent.my_apps.create") {
+		return nil // no way to the app: reported by the steps before
+	}
 	if _, err := s.open(ctx, freeagentSignIn(s), fa.appsURL(s), "freeagent.my_apps.create"); err != nil {
 		return err
 	}
@@ -204,6 +224,9 @@ func (c codat) checkIntegrations(ctx context.Context, s *Session) error {
 }
 
 func (c codat) checkSettings(ctx context.Context, s *Session) error {
+	if s.knownMissing("codat.integrations.heading") {
+		return nil // no way to the settings: reported by the steps before
+	}
 	if _, err := s.open(ctx, codatSignIn(s), c.integrationsURL(s), "codat.integrations.heading"); err != nil {
 		return err
 	}

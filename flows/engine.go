@@ -218,16 +218,26 @@ func (s *Session) run(ctx context.Context, steps []Step) error {
 			rec.Status = "done-before"
 			s.Summary.Steps = append(s.Summary.Steps, rec)
 			s.progress("[%2d/%d] %s: done before", s.steps, s.total, st.Name)
+			if err := s.afterStep(st); err != nil {
+				return err
+			}
 			continue
 		}
 		if s.Env.Mode == ModeCheck && st.Writes {
 			rec.Status = "skipped"
 			s.Summary.Steps = append(s.Summary.Steps, rec)
 			s.progress("skip %s (writes; check mode)", st.Name)
+			if err := s.afterStep(st); err != nil {
+				return err
+			}
 			continue
 		}
 		s.progress("[%2d/%d] %s: %s", s.steps, s.total, st.Name, st.Guide)
-		sctx, cancel := context.WithTimeout(s.tab, s.Env.Config.Browser.StepTimeout)
+		timeout := s.Env.Config.Browser.StepTimeout
+		if d, ok := s.Env.StepTimeouts[st.Name]; ok {
+			timeout = d
+		}
+		sctx, cancel := context.WithTimeout(s.tab, timeout)
 		stop := context.AfterFunc(ctx, cancel) // the run's own end stops the step too
 		err := st.Do(sctx, s)
 		stop()
@@ -255,6 +265,26 @@ func (s *Session) run(ctx context.Context, steps []Step) error {
 		}
 		s.Summary.Steps = append(s.Summary.Steps, rec)
 		s.Env.Log.Debug("step done", zap.String("step", st.Name), zap.Int64("ms", rec.DurationMS))
+		if err := s.afterStep(st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// abandoned is the error of a run that Env.AfterStep stopped.
+type abandoned struct{ err error }
+
+func (a *abandoned) Error() string { return "run abandoned: " + a.err.Error() }
+func (a *abandoned) Unwrap() error { return a.err }
+
+// afterStep calls Env.AfterStep; its error abandons the run.
+func (s *Session) afterStep(st Step) error {
+	if s.Env.AfterStep == nil {
+		return nil
+	}
+	if err := s.Env.AfterStep(st.Name); err != nil {
+		return &abandoned{err}
 	}
 	return nil
 }

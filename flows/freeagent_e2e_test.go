@@ -38,6 +38,7 @@ func testFreeAgentToCodat(t *testing.T, opts fakeportal.Options, enable string, 
 	cfg := testConfig(t, p)
 	cfg.Codat.Enable = enable
 	if enable == "later" { // docs of two steps only
+		cfg.Output.Screenshots = "steps"
 		cfg.Output.ScreenshotSteps = []string{"freeagent.read_credentials", "codat.fill_client_secret"}
 	}
 	r := run(t, cfg, "freeagent")
@@ -47,7 +48,7 @@ func testFreeAgentToCodat(t *testing.T, opts fakeportal.Options, enable string, 
 	shots, _ := filepath.Glob(filepath.Join(cfg.Out, "screenshots", "freeagent", "*.png"))
 	var want []string
 	for _, st := range r.sum.Steps {
-		if st.Status == "ok" && (len(cfg.Output.ScreenshotSteps) == 0 || slices.Contains(cfg.Output.ScreenshotSteps, st.Name)) {
+		if st.Status == "ok" && cfg.Output.Screenshots == "steps" && (len(cfg.Output.ScreenshotSteps) == 0 || slices.Contains(cfg.Output.ScreenshotSteps, st.Name)) {
 			want = append(want, st.Name)
 		}
 		if (st.Screenshot != "") != slices.Contains(want, st.Name) {

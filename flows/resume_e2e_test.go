@@ -62,7 +62,7 @@ func TestStateOfADeletedAppSaysWhatToRemove(t *testing.T) {
 			out := cfg.Out
 			cfg = testConfig(t, again)
 			cfg.Out = out
-			r := run(t, cfg, provider)
+			r := runWith(t, cfg, provider, expectMissing(provider+".create_app"))
 			if fail.ExitCode(r.err) != 4 {
 				t.Fatalf("exit = %d (%v), want 4", fail.ExitCode(r.err), r.err)
 			}

@@ -55,6 +55,9 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 		s.codatHeldAtStart = s.codatHolds()
 	}
 	err = s.run(ctx, steps)
+	if a := (*abandoned)(nil); errors.As(err, &a) {
+		return s.Summary, a.err // as a kill: no restart, no report
+	}
 	// A session that expires in the middle of a step (a form posted, then
 	// the sign-in page) is not a changed portal: every step can resume from
 	// the state, so the run starts over once, signing in again.
@@ -65,6 +68,9 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 		s.resume()
 		s.codatHeldAtStart = s.codatHolds()
 		err = s.run(ctx, steps)
+		if a := (*abandoned)(nil); errors.As(err, &a) {
+			return s.Summary, a.err
+		}
 	}
 	if err == nil && env.Mode == ModeCheck {
 		err = checkOutcome(s)
