@@ -289,12 +289,15 @@ func (s *Session) afterStep(st Step) error {
 	return nil
 }
 
-// wantScreenshot says whether the step gets a docs screenshot: every step
-// with output.screenshots "steps", or only those output.screenshot_steps
-// names.
+// wantScreenshot says whether the step gets a docs screenshot: the steps
+// output.screenshot_steps names (unless output.screenshots is "off"), else
+// every step with output.screenshots "steps".
 func (s *Session) wantScreenshot(step string) bool {
 	o := s.Env.Config.Output
-	return o.Screenshots == "steps" && (len(o.ScreenshotSteps) == 0 || slices.Contains(o.ScreenshotSteps, step))
+	if len(o.ScreenshotSteps) > 0 {
+		return o.Screenshots != "off" && slices.Contains(o.ScreenshotSteps, step)
+	}
+	return o.Screenshots == "steps"
 }
 
 func (s *Session) outDir() string {

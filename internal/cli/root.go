@@ -95,7 +95,7 @@ go to stderr.
 ` + exitCodeHelp(),
 		Example: `  bot run xero
   BOT_CODAT_ENABLE=later bot run freeagent --config prod.yaml
-  bot check xero --screenshots failure`,
+  bot run xero --screenshots steps   # docs: a picture of every step`,
 		SilenceErrors: true, // Execute prints the error once
 		SilenceUsage:  true,
 		Version:       versionString(),

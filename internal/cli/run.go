@@ -66,8 +66,11 @@ the run fails. Secrets never appear in it, nor in logs or errors.
   export BOT_CODAT_EMAIL=me@example.com BOT_CODAT_PASSWORD_FILE=/run/secrets/codat
   bot run xero --app-name "Acme Sync"
 
-  # save in Codat but switch the integration on later, screenshots only on failure
-  bot run freeagent --enable later --screenshots failure
+  # save in Codat but switch the integration on later
+  bot run freeagent --enable later
+
+  # docs: a screenshot of every step, secrets covered
+  bot run xero --screenshots steps
 
   # docs: screenshots of two steps only (bot steps xero lists the names)
   bot run xero --screenshot-steps xero.generate_secret,codat.fill_client_secret`
@@ -129,9 +132,9 @@ func newCmdFlow(f *Factory, mode flows.Mode, runF func(*RunOptions) error) *cobr
 	}
 	cmd.Flags().String("app-name", "", "`NAME` of the OAuth app in the provider's portal (app.name)")
 	cmd.Flags().Var(newEnum(config.Default("output.screenshots").(string), "steps", "failure", "off"), "screenshots",
-		"screenshots of every step, only on failure, or none (output.screenshots)")
+		"screenshots of every step (docs), only on failure, or none (output.screenshots)")
 	cmd.Flags().StringSlice("screenshot-steps", nil,
-		"with --screenshots steps, only these `STEPS` (comma-separated names from bot steps; output.screenshot_steps)")
+		"a screenshot of these `STEPS` only, unless --screenshots off (comma-separated names from bot steps; output.screenshot_steps)")
 	return cmd
 }
 
