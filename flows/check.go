@@ -50,9 +50,9 @@ func checkSteps(provider string) []Step {
 
 func (c codat) checkSteps() []Step {
 	return []Step{
-		{Name: "codat.sign_in", Guide: "Sign in to the Codat portal", Do: c.signIn},
-		{Name: "codat.check_integrations", Guide: "Accounting integrations matches", Do: c.checkIntegrations},
-		{Name: "codat.check_settings", Guide: "The integration's settings match (not saved)", Do: c.checkSettings},
+		{Name: "codat.sign_in", Tab: TabCodat, Guide: "Sign in to the Codat portal", Do: c.signIn},
+		{Name: "codat.check_integrations", Tab: TabCodat, Guide: "Accounting integrations matches", Do: c.checkIntegrations},
+		{Name: "codat.check_settings", Tab: TabCodat, Guide: "The integration's settings match (not saved)", Do: c.checkSettings},
 	}
 }
 
@@ -78,7 +78,9 @@ func (s *Session) checkPage(ctx context.Context, page string) error {
 	}
 	for _, el := range s.Env.Selectors.PageElements(page) {
 		if el.When != "" {
-			s.Summary.Checks = append(s.Summary.Checks, report.Check{Page: page, Element: el.Name, Status: "conditional", When: el.When})
+			s.locked(func() {
+				s.Summary.Checks = append(s.Summary.Checks, report.Check{Page: page, Element: el.Name, Status: "conditional", When: el.When})
+			})
 			continue
 		}
 		wctx, cancel := context.WithTimeout(ctx, CheckWait)
@@ -96,6 +98,8 @@ func (s *Session) checkPage(ctx context.Context, page string) error {
 // knownMissing says the check has already waited in vain for element: a
 // later step that needs the same page does not wait again.
 func (s *Session) knownMissing(element string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for _, c := range s.Summary.Checks {
 		if c.Element == element && c.Status == "missing" {
 			return true
@@ -121,6 +125,8 @@ func (s *Session) recordCheck(page, element string, m *locate.Match, nf *locate.
 	default:
 		c.Status = "missing"
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for i := range s.Summary.Checks { // a page checked twice keeps its last result
 		if s.Summary.Checks[i].Element == element {
 			s.Summary.Checks[i] = c
@@ -268,9 +274,9 @@ func checkOutcome(s *Session) error {
 
 // checkContinues records a page that did not match and lets the check go on
 // to the next step: a regression check reports every change, not the first.
-func (s *Session) checkContinues(err error) bool {
+func (s *Session) checkContinues(tab context.Context, err error) bool {
 	var nf *locate.NotFoundError
-	if !errors.As(err, &nf) || s.documentStatus() >= 500 {
+	if !errors.As(err, &nf) || s.documentStatus(tab) >= 500 {
 		return false
 	}
 	element, _, _ := strings.Cut(nf.Element, " or ")

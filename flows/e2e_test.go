@@ -227,4 +227,26 @@ func testXeroToCodat(t *testing.T, opts fakeportal.Options, enable string, wantS
 		}
 	}
 	noLeak(t, cfg, r, r.sum.Secret.File, live[0], p.Creds.XeroPassword, p.Creds.CodatPassword, p.Creds.XeroTOTPSecret)
+	codatOverlapsProvider(t, r.sum, "xero")
+}
+
+// codatOverlapsProvider checks from the summary's step times that Codat's
+// sign-in ran while the provider's steps did (its own tab, side by side).
+func codatOverlapsProvider(t *testing.T, sum *report.Summary, provider string) {
+	t.Helper()
+	var codat *report.Step
+	for i, s := range sum.Steps {
+		if s.Name == "codat.sign_in" {
+			codat = &sum.Steps[i]
+		}
+	}
+	if codat == nil {
+		t.Fatalf("no codat.sign_in in %+v", sum.Steps)
+	}
+	for _, s := range sum.Steps {
+		if strings.HasPrefix(s.Name, provider+".") && s.StartedMS < codat.EndedMS && codat.StartedMS < s.EndedMS {
+			return
+		}
+	}
+	t.Errorf("codat.sign_in (%d–%d ms) overlaps no %s step: %+v", codat.StartedMS, codat.EndedMS, provider, sum.Steps)
 }

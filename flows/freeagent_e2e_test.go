@@ -85,4 +85,5 @@ func testFreeAgentToCodat(t *testing.T, opts fakeportal.Options, enable string, 
 		t.Errorf("the stored secret is not the one FreeAgent issued")
 	}
 	noLeak(t, cfg, r, r.sum.Secret.File, app.Secret, p.Creds.FreeAgentPassword, p.Creds.CodatPassword)
+	codatOverlapsProvider(t, r.sum, "freeagent")
 }

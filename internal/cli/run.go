@@ -199,11 +199,13 @@ func startAndRun(ctx context.Context, opts *RunOptions, cfg *config.Config, log 
 	defer cancel()
 
 	log.Debug("starting browser", zap.String("exec_path", cfg.Browser.ExecPath), zap.String("remote_url", cfg.Browser.RemoteURL))
+	started := opts.Now()
 	tab, stop, err := opts.StartBrowser(ctx, cfg.Browser, log)
 	if err != nil {
 		return nil, timeoutKind(fmt.Errorf("start browser: %w", err), cfg)
 	}
 	defer stop()
+	browserMS := opts.Now().Sub(started).Milliseconds()
 
 	env := &flows.Env{
 		Config:    cfg,
@@ -214,6 +216,9 @@ func startAndRun(ctx context.Context, opts *RunOptions, cfg *config.Config, log 
 		Mode:      opts.Mode,
 	}
 	sum, err := opts.RunFlow(tab, env, opts.Provider)
+	if sum != nil {
+		sum.BrowserStartMS = browserMS
+	}
 	if err != nil {
 		return sum, timeoutKind(fmt.Errorf("%s %s: %w", opts.Mode, opts.Provider, err), cfg)
 	}
