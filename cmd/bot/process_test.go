@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,10 +24,25 @@ import (
 // bot is the binary under test, built once by TestMain.
 var bot string
 
-// remoteURL is the DevTools websocket of the one browser TestMain starts:
-// the runs attach to it (browser.remote_url), each in a browser context of
-// its own, instead of launching one each.
-var remoteURL string
+// The one browser the tests' runs attach to (browser.remote_url), each in a
+// browser context of its own, instead of launching one each; started on
+// first use, stopped by TestMain.
+var (
+	remoteOnce sync.Once
+	remoteURL  string
+	remoteStop = func() {}
+	remoteErr  error
+)
+
+// remote returns the DevTools websocket of the shared browser.
+func remote(t testing.TB) string {
+	t.Helper()
+	remoteOnce.Do(func() { remoteURL, remoteStop, remoteErr = browsertest.Remote() })
+	if remoteErr != nil {
+		t.Fatalf("start the shared browser: %v (run `make browser`)", remoteErr)
+	}
+	return remoteURL
+}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "portalbot-bin")
@@ -38,14 +54,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build bot: %v\n%s", err, out)
 		os.Exit(1)
 	}
-	url, stop, err := browsertest.Remote()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "start the shared browser: %v (run `make browser`)\n", err)
-		os.Exit(1)
-	}
-	remoteURL = url
 	code := m.Run()
-	stop()
+	remoteStop()
 	_ = os.RemoveAll(dir) // a temporary directory: nothing to do if it stays
 	os.Exit(code)
 }
@@ -65,9 +75,9 @@ func setup(t *testing.T, opts fakeportal.Options) (*fakeportal.Portals, string, 
 // command is `bot run provider` for the replicas, with a clean environment
 // (no BOT_ variables from the developer's shell), attached to the shared
 // browser.
-func command(cfg, out, provider string) *exec.Cmd {
+func command(t testing.TB, cfg, out, provider string) *exec.Cmd {
 	cmd := launching(cfg, out, provider)
-	cmd.Env = append(cmd.Env, "BOT_BROWSER_REMOTE_URL="+remoteURL)
+	cmd.Env = append(cmd.Env, "BOT_BROWSER_REMOTE_URL="+remote(t))
 	return cmd
 }
 
@@ -117,7 +127,7 @@ func TestKillTheProcess(t *testing.T) {
 		t.Run(tt.provider+"/during_"+tt.step, func(t *testing.T) {
 			t.Parallel()
 			p, cfg, out := setup(t, fakeportal.Options{})
-			first := command(cfg, out, tt.provider)
+			first := command(t, cfg, out, tt.provider)
 			reached, log := startUntil(t, first, "] "+tt.step+": ")
 			if reached {
 				_ = first.Process.Kill()
@@ -126,7 +136,7 @@ func TestKillTheProcess(t *testing.T) {
 			if !reached {
 				t.Fatalf("the first run ended before %s:\n%s", tt.step, log)
 			}
-			second := command(cfg, out, tt.provider)
+			second := command(t, cfg, out, tt.provider)
 			if b, err := second.CombinedOutput(); err != nil {
 				t.Fatalf("the rerun failed: %v\n%s", err, b)
 			}
@@ -228,7 +238,7 @@ func TestSignalStopsCleanly(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(out, "state", "xero-acme-books-demo.json")); err != nil {
 				t.Errorf("no state saved: %v", err)
 			}
-			if b, err := command(cfg, out, "xero").CombinedOutput(); err != nil {
+			if b, err := command(t, cfg, out, "xero").CombinedOutput(); err != nil {
 				t.Fatalf("the rerun failed: %v\n%s", err, b)
 			}
 			if err := p.Records().Delivered("xero", true); err != nil {
@@ -244,7 +254,7 @@ func TestBinaryLeaksNothing(t *testing.T) {
 	for _, provider := range flows.Providers {
 		t.Run(provider, func(t *testing.T) {
 			p, cfg, out := setup(t, fakeportal.Options{XeroTwoStep: true})
-			cmd := command(cfg, out, provider)
+			cmd := command(t, cfg, out, provider)
 			cmd.Args = append(cmd.Args[:1], append([]string{"--log-level", "debug", "--log-format", "json"}, cmd.Args[1:]...)...)
 			var stdout, stderr strings.Builder
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr

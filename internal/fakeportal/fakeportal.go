@@ -79,6 +79,8 @@ type Faults struct {
 	Remove []string
 	// LayoutShift: pages insert an ~80px banner at the top ~300ms after load.
 	LayoutShift bool
+	// Latency: realistic, seeded answer times of pages and actions (latency.go).
+	Latency Latency
 }
 
 // Creds are the demo accounts of the replicas.
@@ -100,6 +102,7 @@ type Portals struct {
 	fmu    sync.RWMutex
 	faults Faults
 	fired  map[string]bool // "500 "+path, "exp "+path
+	lat    latencyLog
 
 	mu      sync.Mutex
 	servers []*server
