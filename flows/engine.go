@@ -384,8 +384,8 @@ func (r *runner) isAbandoned() bool {
 }
 
 // record adds a step's outcome to the summary, with its times from the
-// start of the run.
-func (r *runner) record(rec report.Step, start time.Time) {
+// start of the run, and returns it.
+func (r *runner) record(rec report.Step, start time.Time) report.Step {
 	s := r.s
 	end := s.Env.Now()
 	rec.StartedMS, rec.EndedMS = start.Sub(s.t0).Milliseconds(), end.Sub(s.t0).Milliseconds()
@@ -393,6 +393,7 @@ func (r *runner) record(rec report.Step, start time.Time) {
 		rec.DurationMS = end.Sub(start).Milliseconds()
 	}
 	s.locked(func() { s.Summary.Steps = append(s.Summary.Steps, rec) })
+	return rec
 }
 
 // step runs one step in its tab; a non-nil error ends the lane.
@@ -469,7 +470,7 @@ func (r *runner) step(ctx context.Context, tabName string, st Step) error {
 	if s.wantScreenshot(st.Name) {
 		rec.Screenshot = s.screenshot(tab, st, filepath.Join(s.outDir(), "screenshots", s.Provider, fmt.Sprintf("%02d-%s.png", pos, st.Name)))
 	}
-	r.record(rec, start)
+	rec = r.record(rec, start)
 	s.Env.Log.Debug("step done", zap.String("step", st.Name), zap.Int64("ms", rec.DurationMS))
 	return nil
 }
