@@ -53,8 +53,8 @@ demo: build browser ## run both providers against the local replicas (DEMO_FLAGS
 	done; \
 	[ -s out/demo-config.yaml ] || { echo "fakeportals wrote no config in 10s" >&2; exit 1; }; \
 	status=0; \
-	bin/bot --config out/demo-config.yaml --out out run xero || status=$$?; \
-	bin/bot --config out/demo-config.yaml --out out run freeagent || status=$$?; \
+	bin/bot --config out/demo-config.yaml --out out run xero --screenshots steps || status=$$?; \
+	bin/bot --config out/demo-config.yaml --out out run freeagent --screenshots steps || status=$$?; \
 	echo; \
 	echo "summaries:   out/summary-xero.json out/summary-freeagent.json"; \
 	echo "screenshots: out/screenshots/xero/ out/screenshots/freeagent/ (secrets covered, the field of each step framed)"; \

@@ -53,6 +53,16 @@ type Env struct {
 	// value the run knows (credentials, client secrets read or stored) with
 	// [redacted], for what the caller writes after the run (a webhook).
 	Scrub func(string) string
+	// AfterStep, when set, is called after each step is done and its
+	// outcome saved. An error from it abandons the run at once, as a kill
+	// of the process would: nothing more is saved, no failure is recorded,
+	// the run does not start over, and RunProvider returns that error. The
+	// tests stop a run after every step in turn with it, in process.
+	AfterStep func(step string) error
+	// StepTimeouts gives the steps it names a timeout of their own instead
+	// of browser.step_timeout: the tests that expect an element to be
+	// missing wait a second or two for it, not the whole step timeout.
+	StepTimeouts map[string]time.Duration
 }
 
 // Providers the bot knows.

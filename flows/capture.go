@@ -68,10 +68,10 @@ const jsUncover = `document.querySelectorAll("[data-portalbot-overlay]").forEach
 
 // screenshot captures the tab with every secret covered (and the step's
 // element framed) into path, and returns the path, or "" when it could not.
-func (s *Session) screenshot(st Step, path string) string {
-	ctx, cancel := context.WithTimeout(s.tab, 10*time.Second)
+func (s *Session) screenshot(tab context.Context, st Step, path string) string {
+	ctx, cancel := context.WithTimeout(tab, 10*time.Second)
 	defer cancel()
-	if err := s.cover(ctx, st.Frame); err != nil {
+	if err := s.cover(ctx, portalOf(st.Name), st.Frame); err != nil {
 		// Without the cover there is no screenshot: a secret could show.
 		s.Env.Log.Warn("screenshot skipped: could not cover secrets", zap.String("step", st.Name), zap.Error(err))
 		return ""
@@ -90,22 +90,23 @@ func (s *Session) screenshot(st Step, path string) string {
 }
 
 // cover draws the masks: known secret values, password fields, every
-// element of the current portal marked secret, and the frame.
-func (s *Session) cover(ctx context.Context, frame string) error {
+// element of portal marked secret, and the frame.
+func (s *Session) cover(ctx context.Context, portal, frame string) error {
 	s.mu.Lock()
 	values := append([]string(nil), s.secrets...)
+	clientID := s.ClientID
 	s.mu.Unlock()
-	if s.ClientID != "" {
+	if clientID != "" {
 		// Masked too where the page is behind a modal (aria-hidden) and the
 		// locators below do not see it.
-		values = append(values, s.ClientID)
+		values = append(values, clientID)
 	}
 	if err := locate.CallOnDocument(ctx, jsCoverValues, values); err != nil {
 		return err
 	}
 	f := s.finder(nil)
 	for name, el := range s.Env.Selectors.Elements {
-		if !el.Secret && !el.Mask || !strings.HasPrefix(name, s.portal+".") {
+		if !el.Secret && !el.Mask || !strings.HasPrefix(name, portal+".") {
 			continue
 		}
 		if m, _, _ := f.Probe(ctx, el); m != nil {
@@ -122,17 +123,17 @@ func (s *Session) cover(ctx context.Context, frame string) error {
 	return nil
 }
 
-// saveFailure keeps what a person needs to see why a step failed: the
-// screenshot (secrets covered), the page HTML and the URL, console and error
-// (secrets scrubbed). It returns the screenshot's path.
-func (s *Session) saveFailure(st Step, stepErr error) string {
+// saveFailure keeps what a person needs to see why a step failed in tab:
+// the screenshot (secrets covered), the page HTML and the URL, console and
+// error (secrets scrubbed). It returns the screenshot's path and the files.
+func (s *Session) saveFailure(tab context.Context, st Step, pos int, stepErr error) (string, []string) {
 	if s.Env.Config.Output.Screenshots == "off" {
-		return ""
+		return "", nil
 	}
 	dir := filepath.Join(s.outDir(), "failures", s.Provider)
-	base := filepath.Join(dir, fmt.Sprintf("%02d-%s", s.steps, st.Name))
-	shot := s.screenshot(st, base+".png")
-	ctx, cancel := context.WithTimeout(s.tab, 5*time.Second)
+	base := filepath.Join(dir, fmt.Sprintf("%02d-%s", pos, st.Name))
+	shot := s.screenshot(tab, st, base+".png")
+	ctx, cancel := context.WithTimeout(tab, 5*time.Second)
 	defer cancel()
 	html, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`))
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
@@ -150,7 +151,6 @@ func (s *Session) saveFailure(st Step, stepErr error) string {
 	if err := store.WriteFile(base+".txt", []byte(s.Scrub(info)), 0o600); err == nil {
 		files = append(files, base+".txt")
 	}
-	s.failureFiles = files
 	_ = os.Chmod(dir, 0o700)
-	return shot
+	return shot, files
 }

@@ -53,9 +53,9 @@ func checkSteps(provider string) []Step {
 
 func (c codat) checkSteps() []Step {
 	return []Step{
-		{Name: "codat.sign_in", Guide: "Sign in to the Codat portal", Do: c.signIn},
-		{Name: "codat.check_integrations", Guide: "Accounting integrations matches", Do: c.checkIntegrations},
-		{Name: "codat.check_settings", Guide: "The integration's settings match (not saved)", Do: c.checkSettings},
+		{Name: "codat.sign_in", Tab: TabCodat, Guide: "Sign in to the Codat portal", Do: c.signIn},
+		{Name: "codat.check_integrations", Tab: TabCodat, Guide: "Accounting integrations matches", Do: c.checkIntegrations},
+		{Name: "codat.check_settings", Tab: TabCodat, Guide: "The integration's settings match (not saved)", Do: c.checkSettings},
 	}
 }
 
@@ -73,6 +73,9 @@ func (s *Session) checkPage(ctx context.Context, page string) error {
 func (s *Session) checkPageExcept(ctx context.Context, page string, skip func(name string) bool) error {
 	p := s.Env.Selectors.Page(page)
 	if p.Ready != "" {
+		if s.knownMissing(page + "." + p.Ready) {
+			return nil // an earlier step waited for this page in vain: reported once
+		}
 		if _, err := s.Find(ctx, page+"."+p.Ready); err != nil {
 			var nf *locate.NotFoundError
 			if errors.As(err, &nf) {
@@ -87,7 +90,9 @@ func (s *Session) checkPageExcept(ctx context.Context, page string, skip func(na
 			continue
 		}
 		if el.When != "" {
-			s.Summary.Checks = append(s.Summary.Checks, report.Check{Page: page, Element: el.Name, Status: "conditional", When: el.When})
+			s.locked(func() {
+				s.Summary.Checks = append(s.Summary.Checks, report.Check{Page: page, Element: el.Name, Status: "conditional", When: el.When})
+			})
 			continue
 		}
 		wctx, cancel := context.WithTimeout(ctx, CheckWait)
@@ -100,6 +105,19 @@ func (s *Session) checkPageExcept(ctx context.Context, page string, skip func(na
 		s.recordCheck(page, el.Name, m, nf)
 	}
 	return nil
+}
+
+// knownMissing says the check has already waited in vain for element: a
+// later step that needs the same page does not wait again.
+func (s *Session) knownMissing(element string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.Summary.Checks {
+		if c.Element == element && c.Status == "missing" {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Session) recordCheck(page, element string, m *locate.Match, nf *locate.NotFoundError) {
@@ -130,6 +148,8 @@ func (s *Session) recordCheck(page, element string, m *locate.Match, nf *locate.
 	default:
 		c.Status = "missing"
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for i := range s.Summary.Checks { // a page checked twice keeps its last result
 		if s.Summary.Checks[i].Element == element {
 			s.Summary.Checks[i] = c
@@ -178,6 +198,9 @@ func (x *xero) checkNewApp(ctx context.Context, s *Session) error {
 }
 
 func (x *xero) checkApp(ctx context.Context, s *Session) error {
+	if s.knownMissing("xero.my_apps.heading") {
+		return nil // no way to the app: reported by the steps before
+	}
 	if _, err := s.open(ctx, xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading"); err != nil {
 		return err
 	}
@@ -232,6 +255,9 @@ func (fa *freeagent) checkNewApp(ctx context.Context, s *Session) error {
 }
 
 func (fa *freeagent) checkApp(ctx context.Context, s *Session) error {
+	if s.knownMissing("freeagent.my_apps.create") {
+		return nil // no way to the app: reported by the steps before
+	}
 	if _, err := s.open(ctx, freeagentSignIn(s), fa.appsURL(s), "freeagent.my_apps.create"); err != nil {
 		return err
 	}
@@ -253,6 +279,9 @@ func (c codat) checkIntegrations(ctx context.Context, s *Session) error {
 }
 
 func (c codat) checkSettings(ctx context.Context, s *Session) error {
+	if s.knownMissing("codat.integrations.heading") {
+		return nil // no way to the settings: reported by the steps before
+	}
 	if _, err := s.open(ctx, codatSignIn(s), c.integrationsURL(s), "codat.integrations.heading"); err != nil {
 		return err
 	}
@@ -271,7 +300,7 @@ func (c codat) checkSettings(ctx context.Context, s *Session) error {
 // element the portal reworded in a way the bot follows, with the fix file
 // written for them; else success.
 func checkOutcome(s *Session) error {
-	fixes, ferr := s.fixes.write(s.Env.Selectors, filepath.Join(s.outDir(), "selectors-fix"), s.Vars)
+	fixes, ferr := s.fixes.write(s.Env.Selectors, filepath.Join(s.outDir(), "selectors-fix"), s.varsNow())
 	if ferr != nil {
 		s.Env.Log.Warn("could not write the selector fixes", zap.Error(ferr))
 	}
@@ -320,9 +349,9 @@ func checkOutcome(s *Session) error {
 
 // checkContinues records a page that did not match and lets the check go on
 // to the next step: a regression check reports every change, not the first.
-func (s *Session) checkContinues(err error) bool {
+func (s *Session) checkContinues(tab context.Context, err error) bool {
 	var nf *locate.NotFoundError
-	if !errors.As(err, &nf) || s.documentStatus() >= 500 {
+	if !errors.As(err, &nf) || s.documentStatus(tab) >= 500 {
 		return false
 	}
 	element, _, _ := strings.Cut(nf.Element, " or ")

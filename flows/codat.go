@@ -20,19 +20,23 @@ type codat struct {
 var (
 	codatXero      = codat{integration: "Xero", key: "gbol"}
 	codatFreeAgent = codat{integration: "FreeAgent", key: "fbrh"}
+	codatOf        = map[string]codat{"xero": codatXero, "freeagent": codatFreeAgent}
 )
 
-func (c codat) steps() []Step {
+// steps are Codat's part, in its own tab: it signs in and opens the
+// integration's settings while the provider's app is made, and types the
+// keys once keys (the provider's step that reads them) is done.
+func (c codat) steps(keys string) []Step {
 	holds := (*Session).codatHeld
 	return []Step{
-		{Name: "codat.sign_in", Guide: "Sign in to the Codat portal (in a new tab; the provider's page stays open)", Do: c.signIn},
-		{Name: "codat.open_integrations", Guide: "Go to Settings > Integrations > Accounting", Frame: "codat.integrations.heading", Do: c.openIntegrations},
-		{Name: "codat.open_settings", Done: holds, Guide: "Locate " + c.integration + " and click Set up (Manage when it is set up already)", Do: c.openSettings},
-		{Name: "codat.fill_client_id", Done: holds, Guide: "Under Integration settings, enter the Client ID", Frame: "codat.settings.client_id", Do: c.fillClientID},
-		{Name: "codat.fill_client_secret", Done: holds, Guide: "Enter the Client secret (keys must not contain spaces)", Frame: "codat.settings.client_secret", Do: c.fillClientSecret},
-		{Name: "codat.save", Done: holds, Guide: "Click Save: a confirmation message appears", Writes: true, Frame: "codat.settings.saved", Do: c.save},
-		{Name: "codat.answer_enable_dialog", Done: holds, Guide: "In the Enable " + c.integration + " dialog, enable now or later", Writes: true, Frame: "codat.enable_dialog.dialog", Do: c.answerDialog},
-		{Name: "codat.verify_switch", Guide: "On Accounting integrations, the " + c.integration + " switch shows the chosen state", Frame: "codat.integrations.switch", Do: c.verifySwitch},
+		{Name: "codat.sign_in", Tab: TabCodat, Guide: "Sign in to the Codat portal (in a new tab; the provider's page stays open)", Do: c.signIn},
+		{Name: "codat.open_integrations", Tab: TabCodat, Guide: "Go to Settings > Integrations > Accounting", Frame: "codat.integrations.heading", Do: c.openIntegrations},
+		{Name: "codat.open_settings", Tab: TabCodat, Done: holds, Guide: "Locate " + c.integration + " and click Set up (Manage when it is set up already)", Do: c.openSettings},
+		{Name: "codat.fill_client_id", Tab: TabCodat, After: []string{keys}, Done: holds, Guide: "Under Integration settings, enter the Client ID", Frame: "codat.settings.client_id", Do: c.fillClientID},
+		{Name: "codat.fill_client_secret", Tab: TabCodat, Done: holds, Guide: "Enter the Client secret (keys must not contain spaces)", Frame: "codat.settings.client_secret", Do: c.fillClientSecret},
+		{Name: "codat.save", Tab: TabCodat, Done: holds, Guide: "Click Save: a confirmation message appears", Writes: true, Frame: "codat.settings.saved", Do: c.save},
+		{Name: "codat.answer_enable_dialog", Tab: TabCodat, Done: holds, Guide: "In the Enable " + c.integration + " dialog, enable now or later", Writes: true, Frame: "codat.enable_dialog.dialog", Do: c.answerDialog},
+		{Name: "codat.verify_switch", Tab: TabCodat, Guide: "On Accounting integrations, the " + c.integration + " switch shows the chosen state", Frame: "codat.integrations.switch", Do: c.verifySwitch},
 	}
 }
 
@@ -57,25 +61,8 @@ func (c codat) integrationsURL(s *Session) string {
 }
 
 func (c codat) signIn(ctx context.Context, s *Session) error {
-	s.Vars["integration"], s.Vars["key"] = c.integration, c.key
-	tab, err := s.Tab("codat")
-	if err != nil {
-		return err
-	}
-	ctx, cancel := retarget(ctx, tab)
-	defer cancel()
-	_, err = s.open(ctx, codatSignIn(s), c.integrationsURL(s), "codat.integrations.heading")
+	_, err := s.open(ctx, codatSignIn(s), c.integrationsURL(s), "codat.integrations.heading")
 	return err
-}
-
-// retarget runs the rest of a step in another tab, with the step's deadline.
-func retarget(step, tab context.Context) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(tab)
-	if d, ok := step.Deadline(); ok {
-		ctx, cancel = context.WithDeadline(tab, d)
-	}
-	stop := context.AfterFunc(step, cancel)
-	return ctx, func() { stop(); cancel() }
 }
 
 func (c codat) openIntegrations(ctx context.Context, s *Session) error {
@@ -152,10 +139,12 @@ func (c codat) save(ctx context.Context, s *Session) error {
 		return &fail.Error{Kind: fail.Mismatch, Page: "codat.settings", Element: m.Element.Name,
 			Err: fmt.Errorf("the Codat portal refused the settings: %q", s.Scrub(msg))}
 	}
-	s.Summary.Codat.Saved = true
-	if s.state != nil {
-		s.state.CodatClientID, s.state.CodatFingerprint = s.ClientID, s.ClientSecret.Fingerprint()
-	}
+	s.locked(func() {
+		s.Summary.Codat.Saved = true
+		if s.state != nil {
+			s.state.CodatClientID, s.state.CodatFingerprint = s.ClientID, s.ClientSecret.Fingerprint()
+		}
+	})
 	return s.saveState()
 }
 
@@ -198,8 +187,11 @@ func (c codat) verifySwitch(ctx context.Context, s *Session) error {
 		}
 		on = true
 	}
-	s.Summary.Codat.Enabled = on
-	s.Summary.Codat.Saved = s.Summary.Codat.Saved || s.codatHolds()
+	holds := s.codatHolds()
+	s.locked(func() {
+		s.Summary.Codat.Enabled = on
+		s.Summary.Codat.Saved = s.Summary.Codat.Saved || holds
+	})
 	if on != want {
 		s.progress("note: %s is enabled in Codat already; codat.enable=later does not turn it off", c.integration)
 	}

@@ -40,7 +40,8 @@ func testConfig(t *testing.T, p *fakeportal.Portals) *config.Config {
 			Password: secret.New(c.CodatPassword), TOTPSecret: secret.New(c.CodatTOTPSecret), Enable: "now"},
 		App: config.App{Name: "Acme Books", CompanyURL: "https://acme.example", PrivacyURL: "https://acme.example/privacy",
 			TermsURL: "https://acme.example/terms", Description: "Acme's books, shared with Codat"},
-		Output: config.Output{Screenshots: "steps"},
+		// No pictures: the tests that look at them ask for them.
+		Output: config.Output{Screenshots: "failure"},
 		Out:    t.TempDir(),
 		Log:    config.Log{Level: "debug", Format: "console"},
 	}
@@ -56,11 +57,31 @@ type result struct {
 // run runs provider against the replicas in a fresh tab of the shared browser.
 func run(t *testing.T, cfg *config.Config, provider string) result {
 	t.Helper()
-	return runMode(t, cfg, provider, flows.ModeRun)
+	return runWith(t, cfg, provider, nil)
+}
+
+// expectMissing is the Env of a run that is expected to fail because an
+// element of step is missing: the step waits two seconds for it, not the
+// whole step timeout.
+func expectMissing(steps ...string) func(*flows.Env) {
+	return func(env *flows.Env) {
+		env.StepTimeouts = map[string]time.Duration{}
+		for _, s := range steps {
+			env.StepTimeouts[s] = 2 * time.Second
+		}
+	}
 }
 
 // runMode runs provider in the given mode.
 func runMode(t *testing.T, cfg *config.Config, provider string, mode flows.Mode) result {
+	t.Helper()
+	return runWith(t, cfg, provider, func(env *flows.Env) { env.Mode = mode })
+}
+
+// runWith runs provider with the Env that with changes (nil: none), in a
+// tab of its own browser context, which it drops when the run returns: the
+// next run starts with no page and no cookie, like a new process.
+func runWith(t *testing.T, cfg *config.Config, provider string, with func(*flows.Env)) result {
 	t.Helper()
 	if err := cfg.Validate(provider); err != nil {
 		t.Fatalf("test config is invalid: %v", err)
@@ -72,8 +93,13 @@ func runMode(t *testing.T, cfg *config.Config, provider string, mode flows.Mode)
 	obs, logs := observer.New(zap.DebugLevel)
 	log := zap.New(zapcore.NewTee(zaptest.NewLogger(t).Core(), obs))
 	var progress bytes.Buffer
-	env := &flows.Env{Config: cfg, Log: log, Progress: &progress, Now: time.Now, Selectors: sel, Mode: mode}
-	sum, err := flows.RunProvider(browsertest.Tab(t), env, provider)
+	env := &flows.Env{Config: cfg, Log: log, Progress: &progress, Now: time.Now, Selectors: sel, Mode: flows.ModeRun}
+	if with != nil {
+		with(env)
+	}
+	tab, drop := browsertest.Session(t)
+	sum, err := flows.RunProvider(tab, env, provider)
+	drop()
 	t.Logf("progress:\n%s", progress.String())
 	var b strings.Builder
 	b.WriteString(progress.String())
@@ -121,16 +147,17 @@ func TestXeroToCodat(t *testing.T) {
 		enable     string
 		opts       fakeportal.Options
 		wantSwitch bool
+		shots      bool // a docs run: a screenshot per step, secrets covered
 	}{
-		{"enable now", "now", fakeportal.Options{}, true},
-		{"enable later", "later", fakeportal.Options{}, false},
-		{"two-step code and a 5-connection limit", "now", fakeportal.Options{XeroTwoStep: true, XeroConnectionLimit: 5}, true},
+		{"enable now", "now", fakeportal.Options{}, true, true},
+		{"enable later", "later", fakeportal.Options{}, false, false},
+		{"two-step code and a 5-connection limit", "now", fakeportal.Options{XeroTwoStep: true, XeroConnectionLimit: 5}, true, false},
 	}
 	for _, tt := range tests {
 		for _, variant := range variants {
 			t.Run(tt.name+"/"+variant, func(t *testing.T) {
 				tt.opts.Variant = variant
-				testXeroToCodat(t, tt.opts, tt.enable, tt.wantSwitch)
+				testXeroToCodat(t, tt.opts, tt.enable, tt.wantSwitch, tt.shots && variant == fakeportal.VariantClassic)
 			})
 		}
 	}
@@ -142,10 +169,13 @@ var variants = []string{fakeportal.VariantClassic, fakeportal.VariantSPA}
 
 // testXeroToCodat runs the Xero job against fresh replicas and checks the
 // end state from their records.
-func testXeroToCodat(t *testing.T, opts fakeportal.Options, enable string, wantSwitch bool) {
+func testXeroToCodat(t *testing.T, opts fakeportal.Options, enable string, wantSwitch, shots bool) {
 	p := fakeportal.StartT(t, opts)
 	cfg := testConfig(t, p)
 	cfg.Codat.Enable = enable
+	if shots {
+		cfg.Output.Screenshots = "steps"
+	}
 	r := run(t, cfg, "xero")
 	if r.err != nil {
 		t.Fatalf("run: %v", r.err)
@@ -193,9 +223,31 @@ func testXeroToCodat(t *testing.T, opts fakeportal.Options, enable string, wantS
 		t.Errorf("the stored secret is not the one Xero issued")
 	}
 	for _, s := range r.sum.Steps {
-		if s.Status != "ok" || s.Screenshot == "" {
-			t.Errorf("step %+v: want ok with a screenshot", s)
+		if s.Status != "ok" || (s.Screenshot != "") != shots {
+			t.Errorf("step %+v: want ok, with a screenshot: %v", s, shots)
 		}
 	}
 	noLeak(t, cfg, r, r.sum.Secret.File, live[0], p.Creds.XeroPassword, p.Creds.CodatPassword, p.Creds.XeroTOTPSecret)
+	codatOverlapsProvider(t, r.sum, "xero")
+}
+
+// codatOverlapsProvider checks from the summary's step times that Codat's
+// sign-in ran while the provider's steps did (its own tab, side by side).
+func codatOverlapsProvider(t *testing.T, sum *report.Summary, provider string) {
+	t.Helper()
+	var codat *report.Step
+	for i, s := range sum.Steps {
+		if s.Name == "codat.sign_in" {
+			codat = &sum.Steps[i]
+		}
+	}
+	if codat == nil {
+		t.Fatalf("no codat.sign_in in %+v", sum.Steps)
+	}
+	for _, s := range sum.Steps {
+		if strings.HasPrefix(s.Name, provider+".") && s.StartedMS < codat.EndedMS && codat.StartedMS < s.EndedMS {
+			return
+		}
+	}
+	t.Errorf("codat.sign_in (%d–%d ms) overlaps no %s step: %+v", codat.StartedMS, codat.EndedMS, provider, sum.Steps)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -32,23 +33,47 @@ type Step struct {
 	Writes bool
 	// Frame is the element a docs screenshot of this step frames.
 	Frame string
+	// Tab is the browser tab the step works in: "" the provider's
+	// (TabProvider), "codat" Codat's (TabCodat). The engine gives the step
+	// a context of that tab; the steps of one tab run in their order, the
+	// tabs side by side (Codat signs in while the provider's app is made).
+	Tab string
+	// After names steps of another tab whose outcome this step needs (the
+	// keys Codat is given, Codat holding the new secret): it starts once
+	// they are done. A name that is not a step of the run is ignored.
+	After []string
 	// Done, when set, says the step's outcome is already in hand (from an
 	// earlier run's state, or an app that exists): the step is not run.
 	Done func(s *Session) bool
 	Do   func(ctx context.Context, s *Session) error
 }
 
-// Session is one run: the tab, what the steps found so far, and the report.
+// The tabs a run works in.
+const (
+	TabProvider = "main"  // the provider's developer portal
+	TabCodat    = "codat" // the Codat portal, opened on its first step
+)
+
+func (st Step) tab() string {
+	if st.Tab == "" {
+		return TabProvider
+	}
+	return st.Tab
+}
+
+// portalOf is the portal of a step: the first part of its name.
+func portalOf(step string) string { return strings.SplitN(step, ".", 2)[0] }
+
+// Session is one run: its tabs, what the steps found so far, and the report.
+// The steps of two tabs run at once: what both read and write (the summary,
+// the state, the variables, the keys) changes under mu.
 type Session struct {
 	Env      *Env
 	Provider string
 	Summary  *report.Summary
-	Vars     map[string]string // {app}, {integration}, {key}
 
-	tab   context.Context // the current tab (chromedp context)
-	tabs  map[string]context.Context
-	steps int
-	total int
+	tabs map[string]context.Context // by Step.Tab, guarded by mu
+	t0   time.Time                  // the run's start: step times are from here
 
 	// Found by the steps.
 	ClientID     string
@@ -60,11 +85,10 @@ type Session struct {
 
 	fixes        selectorFixes // check mode: what the selectors data should say now
 	mu           sync.Mutex
-	drifts       []locate.Drift // rewordings followed, one per element and words
-	secrets      []string       // values scrubbed from everything the run writes
+	drifts       []locate.Drift    // rewordings followed, one per element and words
+	vars         map[string]string // {app}, {integration}, {key}, {id}
+	secrets      []string          // values scrubbed from everything the run writes
 	console      []string
-	portal       string // portal of the current step, for errors
-	lastStep     string
 	failureFiles []string
 
 	sess *sessionFiles // the portals' session files (session.go)
@@ -72,9 +96,13 @@ type Session struct {
 
 func newSession(tab context.Context, env *Env, provider string) *Session {
 	s := &Session{
-		Env: env, Provider: provider, tab: tab, tabs: map[string]context.Context{"main": tab},
-		Vars:    map[string]string{"app": env.Config.App.Name},
+		Env: env, Provider: provider, tabs: map[string]context.Context{TabProvider: tab}, t0: env.Now(),
+		vars:    map[string]string{"app": env.Config.App.Name},
 		Summary: &report.Summary{Provider: provider, Mode: string(env.Mode), App: report.App{Name: env.Config.App.Name}, Steps: []report.Step{}},
+	}
+	s.Summary.StartedAt = s.t0.UTC().Format(report.TimeFormat)
+	if c, ok := codatOf[provider]; ok {
+		s.vars["integration"], s.vars["key"] = c.integration, c.key
 	}
 	for _, v := range []secret.Secret{env.Config.Xero.Password, env.Config.Xero.TOTPSecret,
 		env.Config.FreeAgent.Password, env.Config.Codat.Password, env.Config.Codat.TOTPSecret} {
@@ -82,6 +110,32 @@ func newSession(tab context.Context, env *Env, provider string) *Session {
 	}
 	s.watchConsole(tab)
 	return s
+}
+
+// locked runs f under the session's lock: a write the other tab's steps,
+// or the state file, may read.
+func (s *Session) locked(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
+}
+
+// setVar sets a variable of the selectors ({id}).
+func (s *Session) setVar(k, v string) { s.locked(func() { s.vars[k] = v }) }
+
+// varsNow is a copy of the run's variables.
+func (s *Session) varsNow() map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.vars)
+}
+
+// setApp records the app the run works on.
+func (s *Session) setApp(id, url string) {
+	s.locked(func() {
+		s.AppID, s.vars["id"] = id, id
+		s.Summary.App.ID, s.Summary.App.URL = id, url
+	})
 }
 
 // AddSecret registers a value that must be scrubbed from every file and
@@ -99,7 +153,11 @@ func (s *Session) AddSecret(v secret.Secret) {
 func (s *Session) Scrub(text string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, v := range s.secrets {
+	return scrub(s.secrets, text)
+}
+
+func scrub(secrets []string, text string) string {
+	for _, v := range secrets {
 		if len(v) >= 4 {
 			text = strings.ReplaceAll(text, v, secret.Redacted)
 		}
@@ -123,24 +181,26 @@ func (s *Session) watchConsole(tab context.Context) {
 	}()
 }
 
-// Tab returns the chromedp context of the named tab, opening it in the same
-// browser on first use (the guide keeps Xero's Configuration page open while
-// the keys go into Codat).
-func (s *Session) Tab(name string) (context.Context, error) {
-	if t, ok := s.tabs[name]; ok {
-		s.tab = t
+// tab returns the chromedp context of the named tab, opening it in the same
+// browser (and browser context) on first use: the guide keeps the
+// provider's page open while the keys go into Codat.
+func (s *Session) tab(name string) (context.Context, error) {
+	s.mu.Lock()
+	t, ok := s.tabs[name]
+	main := s.tabs[TabProvider]
+	s.mu.Unlock()
+	if ok {
 		return t, nil
 	}
-	t, _ := chromedp.NewContext(s.tabs["main"])
+	t, _ = chromedp.NewContext(main)
 	if err := chromedp.Do(t); err != nil {
-		return nil, fmt.Errorf("open tab: %w", err)
+		return nil, fmt.Errorf("open the %s tab: %w", name, err)
 	}
 	if vp := s.Env.Config.Browser.Viewport; vp.Width > 0 && vp.Height > 0 {
 		_ = chromedp.Do(t, chromedp.EmulateViewport(int64(vp.Width), int64(vp.Height)))
 	}
 	s.watchConsole(t)
-	s.tabs[name] = t
-	s.tab = t
+	s.locked(func() { s.tabs[name] = t })
 	return t, nil
 }
 
@@ -150,7 +210,10 @@ func (s *Session) finder(guard func(context.Context) error) *locate.Finder {
 	if guard == nil && s.Env.Mode == ModeRun {
 		guard = s.signedOut
 	}
-	return &locate.Finder{Vars: s.Vars, Guard: guard, Set: s.Env.Selectors, OnDrift: s.noteDrift}
+	s.mu.Lock()
+	vars := maps.Clone(s.vars)
+	s.mu.Unlock()
+	return &locate.Finder{Vars: vars, Guard: guard, Set: s.Env.Selectors, OnDrift: s.noteDrift}
 }
 
 // noteDrift records a rewording the finder followed, once per element and
@@ -204,7 +267,7 @@ func (s *Session) Fill(ctx context.Context, name, text string) error {
 	return m.Fill(ctx, text)
 }
 
-// Location is the URL of the current tab.
+// Location is the URL of the tab of ctx.
 func (s *Session) Location(ctx context.Context) (*url.URL, error) {
 	loc, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
@@ -213,7 +276,7 @@ func (s *Session) Location(ctx context.Context) (*url.URL, error) {
 	return url.Parse(loc)
 }
 
-// Navigate loads u in the current tab; a network error is "unavailable".
+// Navigate loads u in the tab of ctx; a network error is "unavailable".
 func (s *Session) Navigate(ctx context.Context, u string) error {
 	if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
 		return fail.Wrap(fail.Unavailable, fmt.Errorf("open %s: %w", redactURL(u), err))
@@ -232,68 +295,234 @@ func redactURL(u string) string {
 	return p.String()
 }
 
-// run executes steps in order, one timeout each, with progress, screenshots
-// and the report; it stops at the first failure, saving what a person needs
-// to see why.
-func (s *Session) run(ctx context.Context, steps []Step) error {
-	s.total += len(steps)
+// run executes the steps, those of each tab in order and the tabs side by
+// side, each step with its own timeout, progress, screenshot and record in
+// the report. The first failure stops the run: the other tab ends the step
+// it is in (so a secret it is reading is stored) and starts no other.
+func (s *Session) run(ctx context.Context, steps []Step) outcome {
+	r := &runner{s: s, total: len(steps), pos: map[string]int{}, done: map[string]chan struct{}{}, stop: make(chan struct{})}
+	lanes := map[string][]Step{}
+	var order []string
+	for i, st := range steps {
+		r.pos[st.Name] = i + 1
+		r.done[st.Name] = make(chan struct{})
+		if _, ok := lanes[st.tab()]; !ok {
+			order = append(order, st.tab())
+		}
+		lanes[st.tab()] = append(lanes[st.tab()], st)
+	}
+	ctx, r.kill = context.WithCancel(ctx)
+	defer r.kill()
+	var wg sync.WaitGroup
+	for _, name := range order {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.lane(ctx, name, lanes[name])
+		}()
+	}
+	wg.Wait()
+	if r.err == nil && r.abandoned == nil && ctx.Err() != nil {
+		// Stopped while waiting for the other tab, with no step failing.
+		for _, st := range steps {
+			select {
+			case <-r.done[st.Name]:
+				continue
+			default:
+			}
+			r.err = &fail.Error{Kind: fail.Other, Portal: portalOf(st.Name),
+				Hint: "the state is saved: run again to continue",
+				Err:  fmt.Errorf("%s: stopped (interrupted)", st.Name)}
+			r.failed = st.Name
+			break
+		}
+	}
+	return outcome{err: r.err, failed: r.failed, expired: r.expired, abandoned: r.abandoned}
+}
+
+// outcome is how a pass of the engine ended.
+type outcome struct {
+	err       error  // the first failure, nil when every step is done
+	failed    string // its step
+	expired   bool   // it was the portal ending the session: the run may start over
+	abandoned error  // what Env.AfterStep returned, when it stopped the run
+}
+
+// runner is one pass of the engine over the steps.
+type runner struct {
+	s     *Session
+	total int
+	pos   map[string]int           // 1-based place of each step in the flow
+	done  map[string]chan struct{} // closed when the step is done
+	kill  context.CancelFunc       // abandons the run (Env.AfterStep)
+
+	mu        sync.Mutex
+	stop      chan struct{} // closed on the first failure
+	err       error         // the first failure
+	failed    string        // its step
+	expired   bool          // it was the portal ending the session
+	abandoned error         // what Env.AfterStep returned
+}
+
+// stopped says the run is over for the steps not yet started.
+func (r *runner) stopped() bool {
+	select {
+	case <-r.stop:
+		return true
+	default:
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.abandoned != nil
+}
+
+// lane runs the steps of one tab in order.
+func (r *runner) lane(ctx context.Context, tab string, steps []Step) {
 	for _, st := range steps {
-		s.steps++
-		s.portal = strings.SplitN(st.Name, ".", 2)[0]
-		s.lastStep = st.Name
-		rec := report.Step{Name: st.Name, Status: "ok"}
-		start := time.Now()
-		if st.Done != nil && st.Done(s) {
-			rec.Status = "done-before"
-			s.Summary.Steps = append(s.Summary.Steps, rec)
-			s.progress("[%2d/%d] %s: done before", s.steps, s.total, st.Name)
-			continue
+		for _, name := range st.After {
+			ch, ok := r.done[name]
+			if !ok {
+				continue
+			}
+			select {
+			case <-ch:
+			case <-r.stop:
+				return
+			case <-ctx.Done():
+				return
+			}
 		}
-		if s.Env.Mode == ModeCheck && st.Writes {
-			rec.Status = "skipped"
-			s.Summary.Steps = append(s.Summary.Steps, rec)
-			s.progress("skip %s (writes; check mode)", st.Name)
-			continue
+		if r.stopped() {
+			return
 		}
-		s.progress("[%2d/%d] %s: %s", s.steps, s.total, st.Name, st.Guide)
-		sctx, cancel := context.WithTimeout(s.tab, s.Env.Config.Browser.StepTimeout)
+		if err := r.step(ctx, tab, st); err != nil {
+			return
+		}
+		close(r.done[st.Name])
+		if r.s.Env.AfterStep != nil {
+			if err := r.s.Env.AfterStep(st.Name); err != nil {
+				r.mu.Lock()
+				if r.abandoned == nil {
+					r.abandoned = err
+				}
+				r.mu.Unlock()
+				r.kill() // the other tab's step ends where it is, as in a kill
+				return
+			}
+		}
+	}
+}
+
+func (r *runner) isAbandoned() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.abandoned != nil
+}
+
+// record adds a step's outcome to the summary, with its times from the
+// start of the run, and returns it.
+func (r *runner) record(rec report.Step, start time.Time) report.Step {
+	s := r.s
+	end := s.Env.Now()
+	rec.StartedMS, rec.EndedMS = start.Sub(s.t0).Milliseconds(), end.Sub(s.t0).Milliseconds()
+	if rec.Status == "ok" || rec.Status == "failed" {
+		rec.DurationMS = end.Sub(start).Milliseconds()
+	}
+	s.locked(func() { s.Summary.Steps = append(s.Summary.Steps, rec) })
+	return rec
+}
+
+// step runs one step in its tab; a non-nil error ends the lane.
+func (r *runner) step(ctx context.Context, tabName string, st Step) error {
+	s := r.s
+	pos := r.pos[st.Name]
+	rec := report.Step{Name: st.Name, Status: "ok"}
+	start := s.Env.Now()
+	if st.Done != nil && st.Done(s) {
+		rec.Status = "done-before"
+		r.record(rec, start)
+		s.progress("[%2d/%d] %s: done before", pos, r.total, st.Name)
+		return nil
+	}
+	if s.Env.Mode == ModeCheck && st.Writes {
+		rec.Status = "skipped"
+		r.record(rec, start)
+		s.progress("skip %s (writes; check mode)", st.Name)
+		return nil
+	}
+	s.progress("[%2d/%d] %s: %s", pos, r.total, st.Name, st.Guide)
+	tab, err := s.tab(tabName)
+	if err == nil {
+		timeout := s.Env.Config.Browser.StepTimeout
+		if d, ok := s.Env.StepTimeouts[st.Name]; ok {
+			timeout = d
+		}
+		sctx, cancel := context.WithTimeout(tab, timeout)
 		stop := context.AfterFunc(ctx, cancel) // the run's own end stops the step too
-		err := st.Do(sctx, s)
+		err = st.Do(sctx, s)
 		stop()
 		cancel()
-		rec.DurationMS = time.Since(start).Milliseconds()
-		if err != nil && s.Env.Mode == ModeCheck && s.checkContinues(err) {
-			rec.Status, rec.Error = "failed", s.Scrub(err.Error())
-			s.Summary.Steps = append(s.Summary.Steps, rec)
-			s.progress("%s: %v (checking on)", st.Name, rec.Error)
-			continue
-		}
-		if err != nil {
-			err = s.classify(ctx, st, err)
-			rec.Status, rec.Error = "failed", s.Scrub(err.Error())
-			rec.Screenshot = s.saveFailure(st, err)
-			s.Summary.Steps = append(s.Summary.Steps, rec)
-			s.Env.Log.Warn("step failed", zap.String("step", st.Name), zap.Error(errors.New(rec.Error)))
-			return err
-		}
-		if err := s.saveState(); err != nil {
-			return err
-		}
-		if s.wantScreenshot(st.Name) {
-			rec.Screenshot = s.screenshot(st, filepath.Join(s.outDir(), "screenshots", s.Provider, fmt.Sprintf("%02d-%s.png", s.steps, st.Name)))
-		}
-		s.Summary.Steps = append(s.Summary.Steps, rec)
-		s.Env.Log.Debug("step done", zap.String("step", st.Name), zap.Int64("ms", rec.DurationMS))
+	} else {
+		tab, _ = s.tab(TabProvider)
 	}
+	if r.isAbandoned() {
+		return errAbandoned // a kill: nothing recorded, nothing saved
+	}
+	if err != nil && s.Env.Mode == ModeCheck && s.checkContinues(tab, err) {
+		rec.Status, rec.Error = "failed", s.Scrub(err.Error())
+		r.record(rec, start)
+		s.progress("%s: %v (checking on)", st.Name, rec.Error)
+		return nil
+	}
+	if err != nil {
+		err = s.classify(ctx, tab, st, err)
+		r.mu.Lock()
+		first := r.err == nil
+		if first {
+			r.err, r.failed = err, st.Name
+			close(r.stop)
+		}
+		r.mu.Unlock()
+		rec.Status, rec.Error = "failed", s.Scrub(err.Error())
+		var files []string
+		rec.Screenshot, files = s.saveFailure(tab, st, pos, err)
+		if first {
+			s.locked(func() { s.failureFiles = files })
+			r.expired = s.Env.Mode == ModeRun && s.signedOutDuring(tab, err)
+		}
+		r.record(rec, start)
+		s.Env.Log.Warn("step failed", zap.String("step", st.Name), zap.Error(errors.New(rec.Error)))
+		return err
+	}
+	if err := s.saveState(); err != nil {
+		r.mu.Lock()
+		if r.err == nil {
+			r.err, r.failed = err, st.Name
+			close(r.stop)
+		}
+		r.mu.Unlock()
+		return err
+	}
+	if s.wantScreenshot(st.Name) {
+		rec.Screenshot = s.screenshot(tab, st, filepath.Join(s.outDir(), "screenshots", s.Provider, fmt.Sprintf("%02d-%s.png", pos, st.Name)))
+	}
+	rec = r.record(rec, start)
+	s.Env.Log.Debug("step done", zap.String("step", st.Name), zap.Int64("ms", rec.DurationMS))
 	return nil
 }
 
-// wantScreenshot says whether the step gets a docs screenshot: every step
-// with output.screenshots "steps", or only those output.screenshot_steps
-// names.
+// errAbandoned ends a lane of a run that Env.AfterStep abandoned.
+var errAbandoned = errors.New("run abandoned")
+
+// wantScreenshot says whether the step gets a docs screenshot: the steps
+// output.screenshot_steps names (unless output.screenshots is "off"), else
+// every step with output.screenshots "steps".
 func (s *Session) wantScreenshot(step string) bool {
 	o := s.Env.Config.Output
-	return o.Screenshots == "steps" && (len(o.ScreenshotSteps) == 0 || slices.Contains(o.ScreenshotSteps, step))
+	if len(o.ScreenshotSteps) > 0 {
+		return o.Screenshots != "off" && slices.Contains(o.ScreenshotSteps, step)
+	}
+	return o.Screenshots == "steps"
 }
 
 func (s *Session) outDir() string {
@@ -311,55 +540,56 @@ func (s *Session) progress(format string, args ...any) {
 
 // classify turns a step's error into the outcome a scheduler acts on, with
 // the portal, page and element a person needs to look at.
-func (s *Session) classify(ctx context.Context, st Step, err error) error {
+func (s *Session) classify(ctx, tab context.Context, st Step, err error) error {
+	portal := portalOf(st.Name)
 	if errors.Is(ctx.Err(), context.Canceled) {
-		return &fail.Error{Kind: fail.Other, Portal: s.portal,
+		return &fail.Error{Kind: fail.Other, Portal: portal,
 			Hint: "the state is saved: run again to continue",
 			Err:  fmt.Errorf("%s: stopped (interrupted)", st.Name)}
 	}
 	var fe *fail.Error
 	if errors.As(err, &fe) {
 		if fe.Portal == "" {
-			fe.Portal = s.portal
+			fe.Portal = portal
 		}
 		return fmt.Errorf("%s: %w", st.Name, err)
 	}
 	var blocked *locate.BlockedError
 	if errors.As(err, &blocked) {
-		return &fail.Error{Kind: fail.Mismatch, Portal: s.portal, Page: blocked.Page, Element: blocked.Element,
+		return &fail.Error{Kind: fail.Mismatch, Portal: portal, Page: blocked.Page, Element: blocked.Element,
 			Hint: "the portal added a question or field the bot does not know: answer it once by hand, or update the bot",
 			Err:  fmt.Errorf("%s: %w", st.Name, err)}
 	}
 	var nl *locate.NoLocatorError
 	if errors.As(err, &nl) {
-		return &fail.Error{Kind: fail.Config, Portal: s.portal, Err: fmt.Errorf("%s: %w", st.Name, err)}
+		return &fail.Error{Kind: fail.Config, Portal: portal, Err: fmt.Errorf("%s: %w", st.Name, err)}
 	}
 	var nf *locate.NotFoundError
 	if errors.As(err, &nf) {
 		// A page that answered with a server error or did not load is the
 		// portal being down, not its UI having changed.
-		if status := s.documentStatus(); status >= 500 {
-			return &fail.Error{Kind: fail.Unavailable, Portal: s.portal, Page: nf.Page,
+		if status := s.documentStatus(tab); status >= 500 {
+			return &fail.Error{Kind: fail.Unavailable, Portal: portal, Page: nf.Page,
 				Err: fmt.Errorf("%s: the portal answered HTTP %d: %w", st.Name, status, err)}
 		}
 		if ctx.Err() != nil {
-			return &fail.Error{Kind: fail.Unavailable, Portal: s.portal, Err: fmt.Errorf("%s: %w", st.Name, ctx.Err())}
+			return &fail.Error{Kind: fail.Unavailable, Portal: portal, Err: fmt.Errorf("%s: %w", st.Name, ctx.Err())}
 		}
-		return &fail.Error{Kind: fail.Mismatch, Portal: s.portal, Page: nf.Page, Element: nf.Element,
+		return &fail.Error{Kind: fail.Mismatch, Portal: portal, Page: nf.Page, Element: nf.Element,
 			Hint: "the portal's page changed or is slow: see the saved screenshot and HTML, and selectors_dir to override a selector",
 			Err:  fmt.Errorf("%s: %w", st.Name, err)}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return &fail.Error{Kind: fail.Unavailable, Portal: s.portal,
+		return &fail.Error{Kind: fail.Unavailable, Portal: portal,
 			Hint: fmt.Sprintf("no answer within browser.step_timeout (%s)", s.Env.Config.Browser.StepTimeout),
 			Err:  fmt.Errorf("%s: %w", st.Name, err)}
 	}
-	return &fail.Error{Kind: fail.Other, Portal: s.portal, Err: fmt.Errorf("%s: %w", st.Name, err)}
+	return &fail.Error{Kind: fail.Other, Portal: portal, Err: fmt.Errorf("%s: %w", st.Name, err)}
 }
 
-// documentStatus is the HTTP status of the current page's document.
-func (s *Session) documentStatus() int {
-	ctx, cancel := context.WithTimeout(s.tab, 2*time.Second)
+// documentStatus is the HTTP status of the document of the tab of ctx.
+func (s *Session) documentStatus(tab context.Context) int {
+	ctx, cancel := context.WithTimeout(tab, 2*time.Second)
 	defer cancel()
 	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(performance.getEntriesByType("navigation")[0] || {}).responseStatus || 0`))
 	if err != nil {
@@ -374,6 +604,8 @@ func (s *Session) saveState() error {
 	if s.state == nil || s.Env.Mode != ModeRun {
 		return nil
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	st := s.state
 	st.AppID, st.AppURL, st.ClientID = s.Summary.App.ID, s.Summary.App.URL, s.ClientID
 	st.Enabled = s.Summary.Codat.Enabled
@@ -393,7 +625,7 @@ func (s *Session) openExistingApp(ctx context.Context, link string) error {
 	if err == nil || s.AppID == "" || !errors.As(err, &nf) {
 		return err
 	}
-	return &fail.Error{Kind: fail.Mismatch, Portal: s.portal, Page: nf.Page, Element: nf.Element,
+	return &fail.Error{Kind: fail.Mismatch, Portal: s.Provider, Page: nf.Page, Element: nf.Element,
 		Hint: fmt.Sprintf("the state file %s says app %s exists, but My Apps has no app named %q: if it was deleted or renamed, remove that file to start over",
 			state.Path(s.outDir(), s.Provider, s.Env.Config.App.Name), s.AppID, s.Env.Config.App.Name),
 		Err: err}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"portalbot/flows"
 	"portalbot/internal/config"
 	"portalbot/internal/fail"
 	"portalbot/internal/fakeportal"
@@ -22,6 +23,7 @@ func TestFaults(t *testing.T) {
 		config   func(*config.Config)
 		wantExit int
 		wantMsg  string // in the error message
+		missing  string // the step that fails for a missing element: it waits 2s for it
 		check    func(t *testing.T, rec fakeportal.Records, r result)
 	}{
 		{name: "slow pages", provider: "xero", opts: fakeportal.Options{Faults: fakeportal.Faults{Delay: 80 * time.Millisecond}}},
@@ -95,7 +97,7 @@ func TestFaults(t *testing.T) {
 			}},
 		{name: "Codat sign-in redirected to a foreign host", provider: "freeagent", wantExit: 6, wantMsg: "typed nothing",
 			opts: fakeportal.Options{Faults: fakeportal.Faults{ForeignRedirectOn: "codat"}}},
-		{name: "an element renamed", provider: "xero", wantExit: 4, wantMsg: "generate_secret",
+		{name: "an element renamed", provider: "xero", wantExit: 4, wantMsg: "generate_secret", missing: "xero.generate_secret",
 			opts: fakeportal.Options{Faults: fakeportal.Faults{Rename: map[string]string{"Generate a secret": "Create a secret"}}},
 			check: func(t *testing.T, rec fakeportal.Records, r result) {
 				e := r.sum.Error
@@ -114,8 +116,8 @@ func TestFaults(t *testing.T) {
 					t.Errorf("failure files = %v, want a screenshot and the page HTML", e.Files)
 				}
 			}},
-		{name: "an element removed", provider: "freeagent", wantExit: 4, wantMsg: "create",
-			opts: fakeportal.Options{Faults: fakeportal.Faults{Remove: []string{"Create New App"}}}},
+		{name: "an element removed", provider: "freeagent", wantExit: 4, wantMsg: "redirect_uris", missing: "freeagent.fill_redirect_uris",
+			opts: fakeportal.Options{Faults: fakeportal.Faults{Remove: []string{"OAuth Redirect URIs"}}}},
 		{name: "portal too slow for the step timeout", provider: "xero", wantExit: 5,
 			opts:   fakeportal.Options{Faults: fakeportal.Faults{Delay: 3 * time.Second}},
 			config: func(c *config.Config) { c.Browser.StepTimeout = 1 * time.Second }},
@@ -129,7 +131,11 @@ func TestFaults(t *testing.T) {
 			if tt.config != nil {
 				tt.config(cfg)
 			}
-			r := run(t, cfg, tt.provider)
+			var with func(*flows.Env)
+			if tt.missing != "" {
+				with = expectMissing(tt.missing)
+			}
+			r := runWith(t, cfg, tt.provider, with)
 			if got := fail.ExitCode(r.err); got != tt.wantExit {
 				t.Fatalf("exit code = %d (%v), want %d", got, r.err, tt.wantExit)
 			}

@@ -195,5 +195,3 @@ func templated(l selectors.Locator, vars map[string]string) selectors.Locator {
 	l.Name, l.Label, l.Text, l.Beside, l.Near = r(l.Name), r(l.Label), r(l.Text), r(l.Beside), r(l.Near)
 	return l
 }
-
-func portalOf(name string) string { p, _, _ := strings.Cut(name, "."); return p }

@@ -128,8 +128,7 @@ func (fa *freeagent) createApp(ctx context.Context, s *Session) error {
 		return err
 	}
 	if id := freeagentAppPath.FindStringSubmatch(u.Path); id != nil {
-		s.AppID, s.Vars["id"], s.Summary.App.ID = id[1], id[1], id[1]
-		s.Summary.App.URL = strings.TrimRight(s.Env.Config.FreeAgent.URL, "/") + u.Path
+		s.setApp(id[1], strings.TrimRight(s.Env.Config.FreeAgent.URL, "/")+u.Path)
 	}
 	return nil
 }
@@ -202,6 +201,6 @@ func (fa *freeagent) readCredentials(ctx context.Context, s *Session) error {
 	if err != nil {
 		return err
 	}
-	s.ClientID, s.Summary.ClientID, s.ClientSecret = id, id, sec
+	s.locked(func() { s.ClientID, s.Summary.ClientID, s.ClientSecret = id, id, sec })
 	return nil
 }

@@ -98,7 +98,8 @@ func (r *rotation) steps(provider string) []Step {
 	if provider == "freeagent" {
 		c = codatFreeAgent
 	}
-	for _, st := range c.steps() {
+	keys := map[string]string{"xero": "xero.generate_secret", "freeagent": "freeagent.regenerate_secret"}[provider]
+	for _, st := range c.steps(keys) {
 		if st.Done != nil {
 			st.Done = held
 		} else {
@@ -157,16 +158,20 @@ func runRotate(ctx context.Context, env *Env, provider string) (*report.Summary,
 		// Known from the state alone: no portal is opened, nothing written.
 		return finish(nil)
 	}
-	err = s.run(ctx, steps)
-	for restarts := 0; err != nil && restarts < MaxRestarts && s.signedOutDuring(err); restarts++ {
-		s.progress("the portal signed us out during %s: starting over from the saved state", s.lastStep)
-		s.tab = s.tabs["main"]
+	out := s.run(ctx, steps)
+	if out.abandoned != nil {
+		return s.Summary, out.abandoned // as a kill: no restart, no report
+	}
+	for restarts := 0; out.err != nil && out.expired && restarts < MaxRestarts; restarts++ {
+		s.progress("the portal signed us out during %s: starting over from the saved state", out.failed)
 		s.resume()
 		*r = rotation{opts: env.Rotate, x: &xero{}, fa: &freeagent{}}
 		steps = r.steps(provider)
-		err = s.run(ctx, steps)
+		if out = s.run(ctx, steps); out.abandoned != nil {
+			return s.Summary, out.abandoned
+		}
 	}
-	return finish(err)
+	return finish(out.err)
 }
 
 // dueFromState says, from the state alone, that the secret Codat holds is

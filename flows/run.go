@@ -15,16 +15,18 @@ import (
 	"portalbot/internal/store"
 )
 
-// Steps returns the whole job for provider: the provider's part, then the
-// one Codat part every provider shares.
+// Steps returns the whole job for provider, in the guide's order: the
+// provider's part, then the one Codat part every provider shares. The
+// Codat part runs in its own tab alongside the provider's (Step.Tab,
+// Step.After).
 func Steps(provider string) ([]Step, error) {
 	switch provider {
 	case "xero":
 		x := &xero{}
-		return append(append(x.steps(), codatXero.steps()...), x.finalSteps()...), nil
+		return append(append(x.steps(), codatXero.steps("xero.generate_secret")...), x.finalSteps()...), nil
 	case "freeagent":
 		fa := &freeagent{}
-		return append(fa.steps(), codatFreeAgent.steps()...), nil
+		return append(fa.steps(), codatFreeAgent.steps("freeagent.read_credentials")...), nil
 	}
 	return nil, fail.New(fail.Config, "unknown provider %q: choose one of %s", provider, strings.Join(Providers, ", "))
 }
@@ -56,19 +58,24 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 		s.codatHeldAtStart = s.codatHolds()
 	}
 	s.restoreSessions(ctx)
-	err = s.run(ctx, steps)
+	out := s.run(ctx, steps)
+	if out.abandoned != nil {
+		return s.Summary, out.abandoned // as a kill: no restart, no report
+	}
 	// A session that expires in the middle of a step (a form posted, then
 	// the sign-in page) is not a changed portal: every step can resume from
 	// the state, so the run starts over once, signing in again.
-	for restarts := 0; err != nil && env.Mode == ModeRun && restarts < MaxRestarts && s.signedOutDuring(err); restarts++ {
-		s.progress("the portal signed us out during %s: starting over from the saved state", s.lastStep)
+	for restarts := 0; out.err != nil && out.expired && restarts < MaxRestarts; restarts++ {
+		s.progress("the portal signed us out during %s: starting over from the saved state", out.failed)
 		steps, _ = Steps(provider)
-		s.tab = s.tabs["main"]
 		s.resume()
 		s.codatHeldAtStart = s.codatHolds()
-		err = s.run(ctx, steps)
+		if out = s.run(ctx, steps); out.abandoned != nil {
+			return s.Summary, out.abandoned
+		}
 	}
 	s.saveSessions(ctx)
+	err = out.err
 	if err == nil && env.Mode == ModeCheck {
 		err = checkOutcome(s)
 	}
@@ -80,7 +87,10 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 }
 
 func errorReport(s *Session, err error) *report.ErrorReport {
-	r := &report.ErrorReport{Kind: fail.KindOf(err).String(), ExitCode: fail.ExitCode(err), Message: s.Scrub(err.Error()), Files: s.failureFiles}
+	s.mu.Lock()
+	files := s.failureFiles
+	s.mu.Unlock()
+	r := &report.ErrorReport{Kind: fail.KindOf(err).String(), ExitCode: fail.ExitCode(err), Message: s.Scrub(err.Error()), Files: files}
 	var fe *fail.Error
 	if errors.As(err, &fe) {
 		r.Portal, r.Page, r.Element = fe.Portal, fe.Page, fe.Element
@@ -98,8 +108,7 @@ func SecretPath(out, provider, app string) string {
 func (s *Session) resume() {
 	st := s.state
 	if st.AppID != "" {
-		s.AppID, s.Vars["id"] = st.AppID, st.AppID
-		s.Summary.App.ID, s.Summary.App.URL = st.AppID, st.AppURL
+		s.setApp(st.AppID, st.AppURL)
 	}
 	if st.SecretFile == "" || st.ClientID == "" {
 		return
@@ -111,9 +120,11 @@ func (s *Session) resume() {
 		return
 	}
 	s.AddSecret(sec)
-	s.ClientID, s.ClientSecret = st.ClientID, sec
-	s.Summary.ClientID = st.ClientID
-	s.Summary.Secret = report.SecretRef{File: st.SecretFile, SHA256Prefix: st.SecretFingerprint}
+	s.locked(func() {
+		s.ClientID, s.ClientSecret = st.ClientID, sec
+		s.Summary.ClientID = st.ClientID
+		s.Summary.Secret = report.SecretRef{File: st.SecretFile, SHA256Prefix: st.SecretFingerprint}
+	})
 	s.progress("resuming from %s", st.File())
 }
 
@@ -140,33 +151,38 @@ func (s *Session) storeSecret(v secret.Secret) error {
 	if err != nil {
 		return &fail.Error{Kind: fail.Other, Err: fmt.Errorf("the secret was read but could not be stored: %w", err)}
 	}
-	s.Summary.Secret = report.SecretRef{File: p, SHA256Prefix: fp}
-	if s.state != nil {
-		s.state.SecretFile, s.state.SecretFingerprint = p, fp
-		s.state.SecretStoredAt = s.Env.Now().UTC()
-		if err := s.saveState(); err != nil {
-			return err
+	s.locked(func() {
+		s.Summary.Secret = report.SecretRef{File: p, SHA256Prefix: fp}
+		if s.state != nil {
+			s.state.SecretFile, s.state.SecretFingerprint = p, fp
+			s.state.SecretStoredAt = s.Env.Now().UTC()
 		}
+	})
+	if err := s.saveState(); err != nil {
+		return err
 	}
 	s.progress("secret stored in %s (sha256 %s…)", p, fp)
 	return nil
 }
 
-// finalSteps read what the portal reports about the app once everything is
-// delivered: the connection limit of an uncertified app.
+// finalSteps finish the provider's tab while Codat takes the keys: the
+// connection limit of an uncertified app, then (once Codat holds the new
+// secret) the older secret nothing holds any more.
 func (x *xero) finalSteps() []Step {
-	return []Step{{Name: "xero.remove_unused_secrets", Guide: "Remove the older client secret, which nothing holds now (rotation)", Writes: true, Do: x.removeUnusedSecrets},
+	return []Step{
 		{Name: "xero.read_connection_limit", Guide: "Note the app's connection limit (25 in the guide, 5 under Xero's 2026 pricing)",
-			Frame: "xero.my_apps.connection_limit", Do: x.readConnectionLimit}}
+			Frame: "xero.my_apps.connection_limit", Do: x.readConnectionLimit},
+		{Name: "xero.remove_unused_secrets", After: []string{"codat.save"}, Guide: "Remove the older client secret, which nothing holds now (rotation)", Writes: true, Do: x.removeUnusedSecrets},
+	}
 }
 
+// readConnectionLimit reads the limit on My Apps. An app that existed had
+// it read there at the start (xero.open_my_apps); a new one shows it once
+// created, so the tab goes back to My Apps while Codat takes the keys.
 func (x *xero) readConnectionLimit(ctx context.Context, s *Session) error {
-	tab, err := s.Tab("main")
-	if err != nil {
-		return err
+	if s.Summary.Limits.Connections != "" && !s.wantScreenshot("xero.read_connection_limit") {
+		return nil // read on the way in; a docs run still shows the page
 	}
-	ctx, cancel := retarget(ctx, tab)
-	defer cancel()
 	if _, err := s.open(ctx, xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading"); err != nil {
 		return err
 	}
@@ -186,9 +202,9 @@ func (x *xero) readConnectionLimit(ctx context.Context, s *Session) error {
 // in the middle of a step.
 var MaxRestarts = 1
 
-// onSignInPage says the current tab shows one of the portals' sign-in forms.
-func (s *Session) onSignInPage() bool {
-	ctx, cancel := context.WithTimeout(s.tab, 3*time.Second)
+// onSignInPage says the tab shows one of the portals' sign-in forms.
+func (s *Session) onSignInPage(tab context.Context) bool {
+	ctx, cancel := context.WithTimeout(tab, 3*time.Second)
 	defer cancel()
 	f := s.finder(nil)
 	for _, name := range []string{"xero.signin.email", "xero.signin.password", "codat.signin_identifier.email",
@@ -204,14 +220,14 @@ func (s *Session) onSignInPage() bool {
 // instead of the page the step expects.
 var errSignedOut = errors.New("the portal signed us out")
 
-// signedOutDuring says err is the portal ending the session mid-step; a
-// refused sign-in, a captcha or an unsafe page never qualify.
-func (s *Session) signedOutDuring(err error) bool {
+// signedOutDuring says err, in tab, is the portal ending the session
+// mid-step; a refused sign-in, a captcha or an unsafe page never qualify.
+func (s *Session) signedOutDuring(tab context.Context, err error) bool {
 	if errors.Is(err, errSignedOut) {
 		return true
 	}
 	k := fail.KindOf(err)
-	return (k == fail.Mismatch || k == fail.Unavailable) && s.onSignInPage()
+	return (k == fail.Mismatch || k == fail.Unavailable) && s.onSignInPage(tab)
 }
 
 // signedOut is the guard of every wait outside sign-in: the tab on a
@@ -223,9 +239,16 @@ func (s *Session) signedOut(ctx context.Context) error {
 	}
 	o := u.Scheme + "://" + u.Host
 	c := s.Env.Config
-	if o == origin(c.Xero.LoginURL) || o == origin(c.Codat.LoginURL) ||
-		(o == origin(c.FreeAgent.URL) && strings.HasPrefix(u.Path, "/users/sign_in")) {
-		return &fail.Error{Kind: fail.Unavailable, Portal: s.portal, Err: fmt.Errorf("%w (session expired?) while on %s", errSignedOut, redactURL(u.String()))}
+	portal := ""
+	switch {
+	case o == origin(c.Xero.LoginURL):
+		portal = "xero"
+	case o == origin(c.Codat.LoginURL):
+		portal = "codat"
+	case o == origin(c.FreeAgent.URL) && strings.HasPrefix(u.Path, "/users/sign_in"):
+		portal = "freeagent"
+	default:
+		return nil
 	}
-	return nil
+	return &fail.Error{Kind: fail.Unavailable, Portal: portal, Err: fmt.Errorf("%w (session expired?) while on %s", errSignedOut, redactURL(u.String()))}
 }

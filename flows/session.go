@@ -223,7 +223,6 @@ var LoginPortals = []string{"xero", "freeagent", "codat"}
 func Login(ctx context.Context, env *Env, portal string, wait time.Duration) (string, error) {
 	env.Mode = ModeLogin
 	s := newSession(ctx, env, portal)
-	s.portal = portal
 	si, readyURL, ready, err := loginTarget(s, portal)
 	if err != nil {
 		return "", err
@@ -245,7 +244,7 @@ func Login(ctx context.Context, env *Env, portal string, wait time.Duration) (st
 	}
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	person := &locate.Finder{Vars: s.Vars} // a person may go anywhere: no origin guard
+	person := &locate.Finder{Vars: s.varsNow(), Set: s.Env.Selectors} // a person may go anywhere: no origin guard
 	first := si.screens[0].fields[0].element
 	m, err := person.First(wctx, s.El(ready), s.El(first), s.El(si.captcha))
 	if err != nil {

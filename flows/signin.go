@@ -96,7 +96,7 @@ func (s *Session) open(ctx context.Context, si *signIn, rawURL, ready string) (*
 		if err := s.Navigate(ctx, rawURL); err != nil {
 			return nil, err
 		}
-		status := s.documentStatus()
+		status := s.documentStatus(ctx)
 		if status < 500 || try >= OpenRetries {
 			break
 		}

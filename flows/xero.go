@@ -13,7 +13,12 @@ import (
 
 // xero automates "Configurer l'intégration Xero", the first two parts: create
 // the app with Codat's redirect URI, then get its client id and secret.
-type xero struct{ reused bool }
+type xero struct {
+	reused bool
+	// slotsSeen: this run saw the secret slots when it generated its
+	// secret; otherLive: the other slot held a live secret then.
+	slotsSeen, otherLive bool
+}
 
 func (x *xero) steps() []Step {
 	reused := func(*Session) bool { return x.reused }
@@ -215,10 +220,7 @@ func (x *xero) readAppID(ctx context.Context, s *Session) error {
 	if err != nil {
 		return &fail.Error{Kind: fail.Mismatch, Page: "xero.app_details", Err: fmt.Errorf("the App details page is at %s, expected /app/manage/app/{id}", at)}
 	}
-	s.AppID = id[1]
-	s.Vars["id"] = id[1]
-	s.Summary.App.ID = id[1]
-	s.Summary.App.URL = strings.TrimRight(s.Env.Config.Xero.DeveloperURL, "/") + path.Join("/app/manage/app", id[1])
+	s.setApp(id[1], strings.TrimRight(s.Env.Config.Xero.DeveloperURL, "/")+path.Join("/app/manage/app", id[1]))
 	return nil
 }
 
@@ -286,8 +288,7 @@ func (x *xero) revealClientID(ctx context.Context, s *Session) error {
 	if err != nil {
 		return &fail.Error{Kind: fail.Mismatch, Page: "xero.configuration", Element: "xero.configuration.client_id", Err: err}
 	}
-	s.ClientID = id
-	s.Summary.ClientID = id
+	s.locked(func() { s.ClientID, s.Summary.ClientID = id, id })
 	return nil
 }
 
@@ -317,6 +318,9 @@ func (x *xero) generateSecret(ctx context.Context, s *Session) error {
 			return err
 		}
 	}
+	// "Generate a secret" shows when no secret is live: the new one is
+	// then the only one, and nothing is left to remove at the end.
+	x.slotsSeen, x.otherLive = true, m.Element.Name != gen.Name
 	before := x.slotValues(ctx, s)
 	if err := m.Click(ctx); err != nil {
 		return err
@@ -339,10 +343,12 @@ func (x *xero) generateSecret(ctx context.Context, s *Session) error {
 	if err != nil {
 		return err
 	}
-	s.ClientSecret = sec
-	if s.state != nil {
-		s.state.SecretSlot = slot
-	}
+	s.locked(func() {
+		s.ClientSecret = sec
+		if s.state != nil {
+			s.state.SecretSlot = slot
+		}
+	})
 	return s.saveState()
 }
 
@@ -390,12 +396,9 @@ func (x *xero) removeUnusedSecrets(ctx context.Context, s *Session) error {
 	if s.state == nil || s.state.SecretSlot == 0 || !s.codatHolds() {
 		return nil
 	}
-	tab, err := s.Tab("main")
-	if err != nil {
-		return err
+	if x.slotsSeen && !x.otherLive {
+		return nil // the secret was made in the only live slot: nothing to remove, no page to open
 	}
-	ctx, cancel := retarget(ctx, tab)
-	defer cancel()
 	if _, err := s.open(ctx, xeroSignIn(s), x.appURL(s, "/configuration"), "xero.configuration.show_client_id"); err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func TestRefusedSignInIsNotified(t *testing.T) {
 		t.Fatal(err)
 	}
 	const wrong = "wrong-password-SENTINEL"
-	cmd := command(cfg, out, "xero")
+	cmd := command(t, cfg, out, "xero")
 	cmd.Env = append(cmd.Env, "BOT_XERO_PASSWORD="+wrong, "BOT_NOTIFY_WEBHOOK_URL_FILE="+hookFile, "BOT_BROWSER_STEP_TIMEOUT=10s")
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -12,17 +12,39 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"portalbot/flows"
+	"portalbot/internal/browsertest"
 	"portalbot/internal/fakeportal"
 	"portalbot/internal/session"
 )
 
 // bot is the binary under test, built once by TestMain.
 var bot string
+
+// The one browser the tests' runs attach to (browser.remote_url), each in a
+// browser context of its own, instead of launching one each; started on
+// first use, stopped by TestMain.
+var (
+	remoteOnce sync.Once
+	remoteURL  string
+	remoteStop = func() {}
+	remoteErr  error
+)
+
+// remote returns the DevTools websocket of the shared browser.
+func remote(t testing.TB) string {
+	t.Helper()
+	remoteOnce.Do(func() { remoteURL, remoteStop, remoteErr = browsertest.Remote() })
+	if remoteErr != nil {
+		t.Fatalf("start the shared browser: %v (run `make browser`)", remoteErr)
+	}
+	return remoteURL
+}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "portalbot-bin")
@@ -35,6 +57,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	remoteStop()
 	_ = os.RemoveAll(dir) // a temporary directory: nothing to do if it stays
 	os.Exit(code)
 }
@@ -52,8 +75,16 @@ func setup(t *testing.T, opts fakeportal.Options) (*fakeportal.Portals, string, 
 }
 
 // command is `bot run provider` for the replicas, with a clean environment
-// (no BOT_ variables from the developer's shell).
-func command(cfg, out, provider string) *exec.Cmd {
+// (no BOT_ variables from the developer's shell), attached to the shared
+// browser.
+func command(t testing.TB, cfg, out, provider string) *exec.Cmd {
+	cmd := launching(cfg, out, provider)
+	cmd.Env = append(cmd.Env, "BOT_BROWSER_REMOTE_URL="+remote(t))
+	return cmd
+}
+
+// launching is command with a browser of its own, launched by the bot.
+func launching(cfg, out, provider string) *exec.Cmd {
 	cmd := exec.Command(bot, "--config", cfg, "--out", out, "--log-level", "warn", "run", provider)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TMPDIR=" + os.TempDir()}
 	cmd.Dir = filepath.Dir(cfg)
@@ -83,41 +114,47 @@ func startUntil(t *testing.T, cmd *exec.Cmd, marker string) (bool, *strings.Buil
 	return false, &log
 }
 
-// Kill the bot (SIGKILL) right after each step in turn, run it again to
-// completion, and check from the replicas' records that nothing is lost or
-// duplicated.
-func TestKillAtEveryStep(t *testing.T) {
-	for _, provider := range flows.Providers {
-		steps, err := flows.Steps(provider)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for k := 1; k < len(steps); k++ {
-			if testing.Short() && k%4 != 1 {
-				continue
+// Kill the bot process (SIGKILL) while a step that writes is under way, run
+// it again to completion, and check from the replicas' records that nothing
+// is lost or duplicated. The kill after every step runs in process
+// (flows.TestKillAfterEveryStep); these three are real kills of the binary:
+// no deferred code runs, the lock goes with the process, the browser
+// context with its connection.
+func TestKillTheProcess(t *testing.T) {
+	for _, tt := range []struct{ provider, step string }{
+		{"xero", "xero.create_app"},
+		{"xero", "xero.generate_secret"},
+		{"freeagent", "codat.save"},
+	} {
+		t.Run(tt.provider+"/during_"+tt.step, func(t *testing.T) {
+			t.Parallel()
+			p, cfg, out := setup(t, fakeportal.Options{})
+			first := command(t, cfg, out, tt.provider)
+			reached, log := startUntil(t, first, "] "+tt.step+": ")
+			if reached {
+				_ = first.Process.Kill()
 			}
-			t.Run(fmt.Sprintf("%s/after_%s", provider, steps[k-1].Name), func(t *testing.T) {
-				t.Parallel()
-				p, cfg, out := setup(t, fakeportal.Options{})
-				first := command(cfg, out, provider)
-				// Step k+1 starting means step k is done and its state saved.
-				reached, log := startUntil(t, first, fmt.Sprintf("[%2d/", k+1))
-				if reached {
-					_ = first.Process.Kill()
-				}
-				_ = first.Wait()
-				if !reached {
-					t.Fatalf("the first run ended before step %d:\n%s", k+1, log)
-				}
-				second := command(cfg, out, provider)
-				if b, err := second.CombinedOutput(); err != nil {
-					t.Fatalf("the rerun failed: %v\n%s", err, b)
-				}
-				if err := p.Records().Delivered(provider, true); err != nil {
-					t.Error(err)
-				}
-			})
-		}
+			_ = first.Wait()
+			if !reached {
+				t.Fatalf("the first run ended before %s:\n%s", tt.step, log)
+			}
+			second := command(t, cfg, out, tt.provider)
+			if b, err := second.CombinedOutput(); err != nil {
+				t.Fatalf("the rerun failed: %v\n%s", err, b)
+			}
+			rec := p.Records()
+			if err := rec.Delivered(tt.provider, true); err != nil {
+				t.Error(err)
+			}
+			key := map[string]string{"xero": fakeportal.KeyXero, "freeagent": fakeportal.KeyFreeAgent}[tt.provider]
+			file := flows.SecretPath(out, tt.provider, "Acme Books Demo")
+			if !filepath.IsAbs(file) {
+				file = filepath.Join(filepath.Dir(cfg), file)
+			}
+			if b, err := os.ReadFile(file); err != nil || strings.TrimSpace(string(b)) != rec.Codat[key].ClientSecret {
+				t.Errorf("the secret file %s does not hold the secret Codat holds (%v)", file, err)
+			}
+		})
 	}
 }
 
@@ -171,7 +208,7 @@ func TestSignalStopsCleanly(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			p, cfg, out := setup(t, fakeportal.Options{})
-			cmd := command(cfg, out, "xero")
+			cmd := launching(cfg, out, "xero") // its own browser: the test looks at its processes
 			reached, log := startUntil(t, cmd, "[ 6/")
 			if !reached {
 				_ = cmd.Wait()
@@ -203,7 +240,7 @@ func TestSignalStopsCleanly(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(out, "state", "xero-acme-books-demo.json")); err != nil {
 				t.Errorf("no state saved: %v", err)
 			}
-			if b, err := command(cfg, out, "xero").CombinedOutput(); err != nil {
+			if b, err := command(t, cfg, out, "xero").CombinedOutput(); err != nil {
 				t.Fatalf("the rerun failed: %v\n%s", err, b)
 			}
 			if err := p.Records().Delivered("xero", true); err != nil {
@@ -219,7 +256,7 @@ func TestBinaryLeaksNothing(t *testing.T) {
 	for _, provider := range flows.Providers {
 		t.Run(provider, func(t *testing.T) {
 			p, cfg, out := setup(t, fakeportal.Options{XeroTwoStep: true})
-			cmd := command(cfg, out, provider)
+			cmd := command(t, cfg, out, provider)
 			cmd.Args = append(cmd.Args[:1], append([]string{"--log-level", "debug", "--log-format", "json"}, cmd.Args[1:]...)...)
 			var stdout, stderr strings.Builder
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr

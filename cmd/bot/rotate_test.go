@@ -14,15 +14,15 @@ import (
 
 // rotateCommand is `bot rotate xero` for the replicas, without screenshots
 // (nobody looks at them here).
-func rotateCommand(cfg, out string, args ...string) *exec.Cmd {
-	cmd := setUpCommand(cfg, out)
+func rotateCommand(t testing.TB, cfg, out string, args ...string) *exec.Cmd {
+	cmd := setUpCommand(t, cfg, out)
 	cmd.Args = append(cmd.Args[:len(cmd.Args)-2], append([]string{"rotate", "xero"}, args...)...)
 	return cmd
 }
 
 // setUpCommand is `bot run xero` without screenshots.
-func setUpCommand(cfg, out string) *exec.Cmd {
-	cmd := command(cfg, out, "xero")
+func setUpCommand(t testing.TB, cfg, out string) *exec.Cmd {
+	cmd := command(t, cfg, out, "xero")
 	cmd.Env = append(cmd.Env, "BOT_OUTPUT_SCREENSHOTS=off")
 	return cmd
 }
@@ -45,10 +45,10 @@ func TestKillAtEveryRotationStep(t *testing.T) {
 		t.Run("after_"+steps[k-1].Name, func(t *testing.T) {
 			t.Parallel()
 			p, cfg, out := setup(t, fakeportal.Options{})
-			if b, err := setUpCommand(cfg, out).CombinedOutput(); err != nil {
+			if b, err := setUpCommand(t, cfg, out).CombinedOutput(); err != nil {
 				t.Fatalf("the set-up run failed: %v\n%s", err, b)
 			}
-			first := rotateCommand(cfg, out)
+			first := rotateCommand(t, cfg, out)
 			reached, log := startUntil(t, first, fmt.Sprintf("[%2d/", k+1))
 			if reached {
 				_ = first.Process.Kill()
@@ -60,7 +60,7 @@ func TestKillAtEveryRotationStep(t *testing.T) {
 			if err := p.Records().Delivered("xero", true); err != nil {
 				t.Errorf("killed after %s: %v", steps[k-1].Name, err)
 			}
-			second := rotateCommand(cfg, out)
+			second := rotateCommand(t, cfg, out)
 			if b, err := second.CombinedOutput(); err != nil {
 				t.Fatalf("the second rotation failed: %v\n%s", err, b)
 			}
@@ -85,14 +85,14 @@ func TestKillAtEveryRotationStep(t *testing.T) {
 // says so, from the binary.
 func TestRotateMaxAgeIsANoOp(t *testing.T) {
 	p, cfg, out := setup(t, fakeportal.Options{})
-	if b, err := setUpCommand(cfg, out).CombinedOutput(); err != nil {
+	if b, err := setUpCommand(t, cfg, out).CombinedOutput(); err != nil {
 		t.Fatalf("the set-up run failed: %v\n%s", err, b)
 	}
-	if b, err := rotateCommand(cfg, out).CombinedOutput(); err != nil {
+	if b, err := rotateCommand(t, cfg, out).CombinedOutput(); err != nil {
 		t.Fatalf("the rotation failed: %v\n%s", err, b)
 	}
 	writes := len(p.Records().Writes)
-	cmd := rotateCommand(cfg, out, "--max-age", "90d")
+	cmd := rotateCommand(t, cfg, out, "--max-age", "90d")
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

@@ -22,7 +22,7 @@ func TestSessionAcrossProcesses(t *testing.T) {
 	_, verr := browser.FindVisible("")
 	if xerr == nil && verr == nil {
 		login := exec.Command(xvfb, "-a", bot, "--config", cfg, "--out", out, "login", "xero", "--wait", "1m")
-		login.Env = command(cfg, out, "xero").Env
+		login.Env = launching(cfg, out, "xero").Env // its own, visible browser
 		login.Dir = filepath.Dir(cfg)
 		var stdout, stderr strings.Builder
 		login.Stdout, login.Stderr = &stdout, &stderr
@@ -38,11 +38,11 @@ func TestSessionAcrossProcesses(t *testing.T) {
 		}
 	} else {
 		t.Logf("bot login not run: no Xvfb or no Chromium that can show a window (%v, %v)", xerr, verr)
-		if b, err := run(cfg, out).CombinedOutput(); err != nil {
+		if b, err := run(t, cfg, out).CombinedOutput(); err != nil {
 			t.Fatalf("first run: %v\n%s", err, b)
 		}
 	}
-	if b, err := run(cfg, out).CombinedOutput(); err != nil {
+	if b, err := run(t, cfg, out).CombinedOutput(); err != nil {
 		t.Fatalf("run: %v\n%s", err, b)
 	}
 	rec := p.Records()
@@ -55,8 +55,8 @@ func TestSessionAcrossProcesses(t *testing.T) {
 }
 
 // run is `bot run xero` without screenshots.
-func run(cfg, out string) *exec.Cmd {
-	cmd := command(cfg, out, "xero")
+func run(t testing.TB, cfg, out string) *exec.Cmd {
+	cmd := command(t, cfg, out, "xero")
 	cmd.Args = append(cmd.Args, "--screenshots", "off")
 	return cmd
 }

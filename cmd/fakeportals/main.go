@@ -56,6 +56,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		host           = fs.String("addr-host", "127.0.0.1", "address to listen on")
 		ports          = fs.String("ports", "", "fixed ports: xero-login,xero-developer,codat,codat-login,freeagent,foreign (0 = any)")
 		delay          = fs.Duration("delay", 0, "delay added to every request")
+		latency        = fs.String("latency", "", "`MIN-MAX` realistic answer time of each page and action, e.g. 50ms-300ms (seeded: --seed)")
+		seed           = fs.Int64("seed", 1, "seed of --latency: the same seed, the same answer times")
 		fail500        listFlag
 		expire         listFlag
 		remove         listFlag
@@ -105,13 +107,23 @@ func run(args []string, stdout, stderr io.Writer) error {
 			portList = append(portList, n)
 		}
 	}
+	var lat fakeportal.Latency
+	if *latency != "" {
+		lo, hi, ok := strings.Cut(*latency, "-")
+		minD, err1 := time.ParseDuration(strings.TrimSpace(lo))
+		maxD, err2 := time.ParseDuration(strings.TrimSpace(hi))
+		if !ok || err1 != nil || err2 != nil || minD < 0 || maxD < minD {
+			return fmt.Errorf("--latency %q: want MIN-MAX, e.g. 50ms-300ms", *latency)
+		}
+		lat = fakeportal.Latency{Min: minD, Max: maxD, Seed: *seed}
+	}
 	ask := !*noQuestions
 	opts := fakeportal.Options{
 		Faults: fakeportal.Faults{
 			Delay: *delay, Fail500Once: fail500, ExpireSessionOn: expire,
 			CaptchaOn: *captchaOn, ForeignRedirectOn: *foreignOn,
 			Rename: rename, Remove: remove, LayoutShift: *layoutShift,
-			CodatEmailCode: *emailCode, CodatNoRole: *noRole, DriftSeed: *drift, DriftRate: *driftRate,
+			CodatEmailCode: *emailCode, CodatNoRole: *noRole, DriftSeed: *drift, DriftRate: *driftRate, Latency: lat,
 		},
 		XeroConnectionLimit:        *limit,
 		XeroAskQuestions:           &ask,

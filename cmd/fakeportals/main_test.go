@@ -43,6 +43,11 @@ func TestFlags(t *testing.T) {
 	if err := run([]string{"--captcha-on", "google"}, new(strings.Builder), new(strings.Builder)); err == nil {
 		t.Fatal("want error for unknown portal")
 	}
+	for _, bad := range []string{"300ms", "300ms-50ms", "fast-slow"} {
+		if err := run([]string{"--latency", bad}, new(strings.Builder), new(strings.Builder)); err == nil || !strings.Contains(err.Error(), "MIN-MAX") {
+			t.Errorf("--latency %s: err = %v, want one saying MIN-MAX", bad, err)
+		}
+	}
 	for _, bad := range [][]string{{"--wording", "2025"}, {"--xero-dialog-screens", "3"}, {"--drift-rate", "1.5"}} {
 		if err := run(bad, new(strings.Builder), new(strings.Builder)); err == nil {
 			t.Errorf("%v: want error", bad)

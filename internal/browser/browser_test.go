@@ -1,21 +1,18 @@
 package browser_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"go.uber.org/zap/zaptest"
 
 	"portalbot/internal/browser"
+	"portalbot/internal/browsertest"
 	"portalbot/internal/config"
 	"portalbot/internal/fail"
 )
@@ -65,45 +62,33 @@ func TestBadExecPathIsAConfigError(t *testing.T) {
 // With browser.remote_url the bot attaches to a browser that already runs
 // (a fleet, a container) and leaves it running when it is done.
 func TestAttachToRunningBrowser(t *testing.T) {
-	path, err := browser.Find("")
+	url, stopBrowser, err := browsertest.Remote()
 	if err != nil {
 		t.Skip(err)
 	}
-	cmd := exec.Command(path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--disable-background-networking", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-		"--user-data-dir="+t.TempDir(), "about:blank")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	ws := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if _, url, ok := strings.Cut(sc.Text(), "DevTools listening on "); ok {
-				ws <- url
-			}
-		}
-	}()
-	var url string
-	select {
-	case url = <-ws:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the browser printed no DevTools URL")
-	}
+	t.Cleanup(stopBrowser)
 	tab, stop, err := browser.Start(context.Background(), config.Browser{RemoteURL: url}, zaptest.NewLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := title(t, tab, page(t)); got != "hello portalbot" {
+	url1 := page(t)
+	if got := title(t, tab, url1); got != "hello portalbot" {
 		t.Errorf("title = %q", got)
 	}
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.cookie = "session=1; max-age=600"`)); err != nil {
+		t.Fatal(err)
+	}
 	stop()
-	if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
-		t.Errorf("detaching stopped the running browser: %v", err)
+	again, stopAgain, err := browser.Start(context.Background(), config.Browser{RemoteURL: url}, zaptest.NewLogger(t))
+	if err != nil {
+		t.Fatalf("detaching stopped the running browser: %v", err)
+	}
+	defer stopAgain()
+	if got := title(t, again, url1); got != "hello portalbot" {
+		t.Errorf("title after a second attach = %q", got)
+	}
+	// Each run has a browser context of its own: no session of another.
+	if c, err := chromedp.Run(again, chromedp.Evaluate[string]("document.cookie")); err != nil || c != "" {
+		t.Errorf("a second run sees the cookies of the first: %q, %v", c, err)
 	}
 }

@@ -78,8 +78,15 @@ func start(ctx context.Context, cfg config.Browser, log *zap.Logger) (context.Co
 		}
 		allocCtx, cancelAlloc = chromedp.NewExecAllocator(ctx, opts...)
 	}
-	tab, cancelTab := chromedp.NewContext(allocCtx,
-		chromedp.WithErrorf(func(f string, a ...any) { log.Debug("cdp: " + fmt.Sprintf(f, a...)) }))
+	opts := []chromedp.ContextOption{chromedp.WithErrorf(func(f string, a ...any) { log.Debug("cdp: " + fmt.Sprintf(f, a...)) })}
+	if cfg.RemoteURL != "" {
+		// A browser of its own for this run inside the running one (its own
+		// cookies and storage, like a fresh profile), disposed of when the
+		// run ends or its connection drops: two runs sharing a browser never
+		// share a session.
+		opts = append(opts, chromedp.WithNewBrowserContext())
+	}
+	tab, cancelTab := chromedp.NewContext(allocCtx, opts...)
 	stop := func() {
 		cancelTab()
 		cancelAlloc()

@@ -1,12 +1,20 @@
 // Package browsertest starts one real headless browser per test binary and
-// opens a fresh tab per test, after chromedp's own testAllocate.
+// opens a fresh tab per test, after chromedp's own testAllocate. Each tab
+// lives in a browser context of its own (cookies, storage), as in a browser
+// just launched, so tests that share the browser never share a session.
 package browsertest
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"go.uber.org/zap"
@@ -48,14 +56,76 @@ func Browser(t testing.TB) context.Context {
 	return browserC
 }
 
-// Tab opens a new tab in the shared browser, closed when the test ends.
+// Tab opens a new tab in a new browser context of the shared browser,
+// closed when the test ends.
 func Tab(t testing.TB) context.Context {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(Browser(t))
+	tab, _ := Session(t)
+	return tab
+}
+
+// Session opens a new tab in a new browser context of the shared browser:
+// no cookie of another test or run. drop closes the context's tabs (the
+// flows' second tab too) and disposes of it, as a killed browser loses its
+// pages; it is also called when the test ends.
+func Session(t testing.TB) (tab context.Context, drop func()) {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(Browser(t), chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	vp := Viewport
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(vp.Width), int64(vp.Height))); err != nil {
 		t.Fatalf("open tab: %v", err)
 	}
-	return ctx
+	return ctx, cancel
+}
+
+// Remote starts a headless browser of its own that processes attach to
+// through its DevTools websocket (browser.remote_url), so that tests of the
+// bot binary share one browser instead of launching one each. stop kills it
+// and removes its profile.
+func Remote() (wsURL string, stop func(), err error) {
+	path, err := browser.Find(os.Getenv("BOT_TEST_BROWSER"))
+	if err != nil {
+		return "", nil, err
+	}
+	dir, err := os.MkdirTemp("", "portalbot-browser")
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.Command(path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--hide-scrollbars", "--mute-audio",
+		"--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+		"--user-data-dir="+dir, "about:blank")
+	// Its own process group, killed as a whole: Debian's
+	// chromium-headless-shell is a script that runs the browser as a child.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		_ = os.RemoveAll(dir)
+		return "", nil, fmt.Errorf("start %s: %w", path, err)
+	}
+	stop = func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+		_ = os.RemoveAll(dir)
+	}
+	ws := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if _, url, ok := strings.Cut(sc.Text(), "DevTools listening on "); ok {
+				ws <- strings.TrimSpace(url)
+			}
+		}
+	}()
+	select {
+	case url := <-ws:
+		return url, stop, nil
+	case <-time.After(30 * time.Second):
+		stop()
+		return "", nil, fmt.Errorf("%s printed no DevTools URL in 30s", path)
+	}
 }

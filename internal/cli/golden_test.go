@@ -82,15 +82,19 @@ func TestSummaryGolden(t *testing.T) {
 	}{
 		{"summary-xero-success.json", []string{"run", "xero"}, &report.Summary{
 			Provider: "xero", App: report.App{Name: "Acme Sync", ID: "app-1", URL: "https://developer.xero.com/app/manage/app/app-1"}, ClientID: "0123456789ABCDEF0123456789ABCDEF",
-			Secret: report.SecretRef{SHA256Prefix: "3f2a9c01b7de", File: "out/secrets/xero-acme-sync.secret"},
-			Codat:  report.Codat{Saved: true, Enabled: true},
-			Limits: report.Limits{Connections: "5 max connections"},
-			Steps:  []report.Step{{Name: "xero.sign_in", Status: "ok", DurationMS: 1200}, {Name: "xero.open_my_apps", Status: "done-before"}},
+			Secret:    report.SecretRef{SHA256Prefix: "3f2a9c01b7de", File: "out/secrets/xero-acme-sync.secret"},
+			Codat:     report.Codat{Saved: true, Enabled: true},
+			Limits:    report.Limits{Connections: "5 max connections"},
+			StartedAt: "2026-03-02T06:00:00.000Z",
+			Steps: []report.Step{{Name: "codat.sign_in", Status: "ok", DurationMS: 900, StartedMS: 2, EndedMS: 902},
+				{Name: "xero.sign_in", Status: "ok", DurationMS: 1200, StartedMS: 0, EndedMS: 1200},
+				{Name: "xero.open_my_apps", Status: "done-before", StartedMS: 1200, EndedMS: 1200}},
 		}, nil},
 		{"summary-freeagent-mismatch.json", []string{"run", "freeagent"}, &report.Summary{
 			Provider: "freeagent",
-			Steps:    []report.Step{{Name: "freeagent.sign_in", Status: "ok", DurationMS: 900}, {Name: "freeagent.create_app", Status: "failed", Error: "Create App not found"}},
-			Error:    &report.ErrorReport{Files: []string{"out/failures/freeagent/02-freeagent.create_app.png"}},
+			Steps: []report.Step{{Name: "freeagent.sign_in", Status: "ok", DurationMS: 900, EndedMS: 900},
+				{Name: "freeagent.create_app", Status: "failed", DurationMS: 10000, StartedMS: 900, EndedMS: 10900, Error: "Create App not found"}},
+			Error: &report.ErrorReport{Files: []string{"out/failures/freeagent/02-freeagent.create_app.png"}},
 		}, &fail.Error{Kind: fail.Mismatch, Portal: "freeagent", Page: "freeagent.new_app", Element: "freeagent.new_app.create",
 			Err: errors.New("Create App not found on page freeagent.new_app")}},
 	}

@@ -98,7 +98,9 @@ go to stderr.
 		Example: `  bot run xero
   BOT_CODAT_ENABLE=later bot run freeagent --config prod.yaml
   bot check xero --screenshots failure
-  bot rotate xero --max-age 90d`,
+  bot rotate xero --max-age 90d
+  bot run xero --screenshots steps   # docs: a picture of every step`,
+
 		SilenceErrors: true, // Execute prints the error once
 		SilenceUsage:  true,
 		Version:       versionString(),

@@ -69,8 +69,11 @@ the run fails. Secrets never appear in it, nor in logs or errors.
   export BOT_CODAT_EMAIL=me@example.com BOT_CODAT_PASSWORD_FILE=/run/secrets/codat
   bot run xero --app-name "Acme Sync"
 
-  # save in Codat but switch the integration on later, screenshots only on failure
-  bot run freeagent --enable later --screenshots failure
+  # save in Codat but switch the integration on later
+  bot run freeagent --enable later
+
+  # docs: a screenshot of every step, secrets covered
+  bot run xero --screenshots steps
 
   # docs: screenshots of two steps only (bot steps xero lists the names)
   bot run xero --screenshot-steps xero.generate_secret,codat.fill_client_secret`
@@ -133,9 +136,9 @@ func newCmdFlow(f *Factory, mode flows.Mode, runF func(*RunOptions) error) *cobr
 	}
 	cmd.Flags().String("app-name", "", "`NAME` of the OAuth app in the provider's portal (app.name)")
 	cmd.Flags().Var(newEnum(config.Default("output.screenshots").(string), "steps", "failure", "off"), "screenshots",
-		"screenshots of every step, only on failure, or none (output.screenshots)")
+		"screenshots of every step (docs), only on failure, or none (output.screenshots)")
 	cmd.Flags().StringSlice("screenshot-steps", nil,
-		"with --screenshots steps, only these `STEPS` (comma-separated names from bot steps; output.screenshot_steps)")
+		"a screenshot of these `STEPS` only, unless --screenshots off (comma-separated names from bot steps; output.screenshot_steps)")
 	cmd.Flags().Bool("no-session", false,
 		"sign in afresh: do not read or write the session files (browser.no_session; see bot login)")
 	return cmd
@@ -217,13 +220,18 @@ func startAndRun(ctx context.Context, opts *RunOptions, cfg *config.Config, log 
 	defer cancel()
 
 	log.Debug("starting browser", zap.String("exec_path", cfg.Browser.ExecPath), zap.String("remote_url", cfg.Browser.RemoteURL))
+	started := opts.Now()
 	tab, stop, err := opts.StartBrowser(ctx, cfg.Browser, log)
 	if err != nil {
 		return nil, timeoutKind(fmt.Errorf("start browser: %w", err), cfg)
 	}
 	defer stop()
+	browserMS := opts.Now().Sub(started).Milliseconds()
 
 	sum, err := opts.RunFlow(tab, env, opts.Provider)
+	if sum != nil {
+		sum.BrowserStartMS = browserMS
+	}
 	if err != nil {
 		return sum, timeoutKind(fmt.Errorf("%s %s: %w", opts.Mode, opts.Provider, err), cfg)
 	}

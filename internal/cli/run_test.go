@@ -284,13 +284,13 @@ func TestFlagsOverEnvAndFile(t *testing.T) {
 		want  func(*config.Config) []string // got values
 		exp   []string                      // expected
 	}{
-		{"defaults", false, nil, nil, vals, []string{"now", "Acme Sync", "steps", "console", "out"}},
+		{"defaults", false, nil, nil, vals, []string{"now", "Acme Sync", "failure", "console", "out"}},
 		{"file", true, map[string]string{"BOT_APP_NAME": ""}, nil, vals, []string{"later", "File Name", "off", "json", "file-out"}},
 		{"env over file", true,
-			map[string]string{"BOT_CODAT_ENABLE": "now", "BOT_APP_NAME": "Env Name", "BOT_OUTPUT_SCREENSHOTS": "failure", "BOT_LOG_FORMAT": "console", "BOT_OUT": "env-out"},
-			nil, vals, []string{"now", "Env Name", "failure", "console", "env-out"}},
+			map[string]string{"BOT_CODAT_ENABLE": "now", "BOT_APP_NAME": "Env Name", "BOT_OUTPUT_SCREENSHOTS": "steps", "BOT_LOG_FORMAT": "console", "BOT_OUT": "env-out"},
+			nil, vals, []string{"now", "Env Name", "steps", "console", "env-out"}},
 		{"flag over env", true,
-			map[string]string{"BOT_CODAT_ENABLE": "now", "BOT_APP_NAME": "Env Name", "BOT_OUTPUT_SCREENSHOTS": "failure", "BOT_LOG_FORMAT": "console", "BOT_OUT": "env-out"},
+			map[string]string{"BOT_CODAT_ENABLE": "now", "BOT_APP_NAME": "Env Name", "BOT_OUTPUT_SCREENSHOTS": "steps", "BOT_LOG_FORMAT": "console", "BOT_OUT": "env-out"},
 			[]string{"--enable", "later", "--app-name", "Flag Name", "--screenshots", "off", "--log-format", "json", "--out", "flag-out"},
 			vals, []string{"later", "Flag Name", "off", "json", "flag-out"}},
 	}

@@ -80,7 +80,7 @@ var defaults = map[string]any{
 	"app.terms_url":           "",
 	"app.description":         "",
 	"app.redirect_uri":        "",
-	"output.screenshots":      "steps",
+	"output.screenshots":      "failure",
 	"output.screenshot_steps": []string{},
 	"selectors_dir":           "",
 	"out":                     "out",

@@ -69,7 +69,7 @@ func TestLoadDefaults(t *testing.T) {
 		Xero:      Xero{LoginURL: "https://login.xero.com", DeveloperURL: "https://developer.xero.com"},
 		FreeAgent: FreeAgent{URL: "https://dev.freeagent.com"},
 		Codat:     Codat{URL: "https://app.codat.io", LoginURL: "https://authentication.codat.io", Enable: "now"},
-		Output:    Output{Screenshots: "steps"},
+		Output:    Output{Screenshots: "failure"},
 		Out:       "out",
 		Log:       Log{Level: "info", Format: "console"},
 	}

@@ -201,6 +201,9 @@ func (p *Portals) wrap(s *server, h http.Handler) http.Handler {
 				return
 			}
 		}
+		if !p.designedLatency(s, r, f.Latency) {
+			return
+		}
 		// A real origin check: a form or fetch from another origin is refused.
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if o := r.Header.Get("Origin"); o != "" && o != "null" && o != s.url {

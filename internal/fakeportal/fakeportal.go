@@ -102,6 +102,8 @@ type Faults struct {
 	// DriftRate is the chance each label is changed when DriftSeed is set;
 	// 0 means DefaultDriftRate.
 	DriftRate float64
+	// Latency: realistic, seeded answer times of pages and actions (latency.go).
+	Latency Latency
 }
 
 // Creds are the demo accounts of the replicas.
@@ -124,6 +126,7 @@ type Portals struct {
 	faults Faults
 	fired  map[string]bool // "500 "+path, "exp "+path
 	drift  *drifter        // nil when DriftSeed is 0; guarded by fmu
+	lat    latencyLog
 
 	mu      sync.Mutex
 	servers []*server

@@ -2,22 +2,30 @@
 // created, where the secret went (never its value), and each step's outcome.
 package report
 
+// TimeFormat is how the summary writes a time: RFC 3339, UTC, milliseconds.
+const TimeFormat = "2006-01-02T15:04:05.000Z07:00"
+
 // Summary is printed on stdout and written under --out at the end of a run,
 // filled as far as the run got, also when it failed.
 type Summary struct {
-	Provider   string       `json:"provider"`
-	Mode       string       `json:"mode,omitempty"` // run | check
-	App        App          `json:"app"`
-	ClientID   string       `json:"client_id,omitempty"`
-	Secret     SecretRef    `json:"secret"`
-	Codat      Codat        `json:"codat"`
-	Limits     Limits       `json:"limits,omitzero"`
-	Steps      []Step       `json:"steps"`
-	Checks     []Check      `json:"checks,omitempty"`   // check mode: every element looked for
-	Drift      []Drift      `json:"drift,omitempty"`    // elements found although the portal reworded them
-	Rotation   *Rotation    `json:"rotation,omitempty"` // bot rotate: what it did
-	DurationMS int64        `json:"duration_ms"`
-	Error      *ErrorReport `json:"error,omitempty"`
+	Provider string `json:"provider"`
+	Mode     string `json:"mode,omitempty"` // run | check
+	// StartedAt is when the flow started (TimeFormat); the steps' times
+	// are milliseconds from then.
+	StartedAt string `json:"started_at,omitempty"`
+	// BrowserStartMS is how long the browser took to start (or to attach).
+	BrowserStartMS int64        `json:"browser_start_ms,omitempty"`
+	App            App          `json:"app"`
+	ClientID       string       `json:"client_id,omitempty"`
+	Secret         SecretRef    `json:"secret"`
+	Codat          Codat        `json:"codat"`
+	Limits         Limits       `json:"limits,omitzero"`
+	Steps          []Step       `json:"steps"`
+	Checks         []Check      `json:"checks,omitempty"`   // check mode: every element looked for
+	Drift          []Drift      `json:"drift,omitempty"`    // elements found although the portal reworded them
+	Rotation       *Rotation    `json:"rotation,omitempty"` // bot rotate: what it did
+	DurationMS     int64        `json:"duration_ms"`
+	Error          *ErrorReport `json:"error,omitempty"`
 }
 
 // App is the OAuth app in the provider's portal.
@@ -46,11 +54,15 @@ type Limits struct {
 	Connections string `json:"connections,omitempty"`
 }
 
-// Step is one named step of a flow.
+// Step is one named step of a flow. Steps of the provider's tab and of
+// Codat's tab run side by side: their times show the overlap. The list is
+// in the order the steps ended.
 type Step struct {
 	Name       string `json:"name"`
 	Status     string `json:"status"` // ok | failed | skipped | done-before
 	DurationMS int64  `json:"duration_ms"`
+	StartedMS  int64  `json:"started_ms"` // from the summary's started_at
+	EndedMS    int64  `json:"ended_ms"`
 	Screenshot string `json:"screenshot,omitempty"`
 	Matched    string `json:"matched,omitempty"` // check mode: the locators that matched
 	Error      string `json:"error,omitempty"`
