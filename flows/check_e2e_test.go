@@ -19,7 +19,8 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 		seed     bool
 		wantExit int
 		wantBad  []string
-		wantFell []string // found, but not by the first locator as written
+		wantFell  []string // found, but not by the first locator as written
+		wantDrift []string // found by words the data does not have
 	}{
 		{name: "xero unchanged", provider: "xero"},
 		{name: "xero with an app", provider: "xero", seed: true},
@@ -28,9 +29,13 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 		{name: "freeagent, single-page rendering with a label not wired", provider: "freeagent",
 			opts:     fakeportal.Options{Variant: fakeportal.VariantSPA},
 			wantFell: []string{"codat.settings.client_id"}},
+		// "Website" shares no word with "Company or application URL": missing.
+		// "Integrations" keeps the heading's words but one: a drift, named
+		// with what the page shows, and the run would follow it.
 		{name: "xero renamed", provider: "xero", wantExit: 4,
-			opts:    fakeportal.Options{Faults: fakeportal.Faults{Rename: map[string]string{"Company or application URL": "Website", "Accounting integrations": "Integrations"}}},
-			wantBad: []string{"xero.new_app.company_url", "codat.integrations.heading"}},
+			opts:      fakeportal.Options{Faults: fakeportal.Faults{Rename: map[string]string{"Company or application URL": "Website", "Accounting integrations": "Integrations"}}},
+			wantBad:   []string{"xero.new_app.company_url"},
+			wantDrift: []string{"codat.integrations.heading"}},
 		{name: "xero button renamed on Configuration", provider: "xero", seed: true, wantExit: 4,
 			opts:    fakeportal.Options{Faults: fakeportal.Faults{Rename: map[string]string{"Generate a secret": "Create a secret"}}},
 			wantBad: []string{"xero.configuration.generate_secret"}},
@@ -66,6 +71,15 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 			for _, bad := range tt.wantBad {
 				if !strings.Contains(r.err.Error(), bad) {
 					t.Errorf("the error does not name %s: %v", bad, r.err)
+				}
+			}
+			for _, want := range tt.wantDrift {
+				drift := false
+				for _, c := range r.sum.Checks {
+					drift = drift || (c.Element == want && c.Status == "drift" && c.Seen != "")
+				}
+				if !drift {
+					t.Errorf("%s is not reported as a drift with what the page shows: %+v", want, r.sum.Checks)
 				}
 			}
 			for _, want := range tt.wantFell {
