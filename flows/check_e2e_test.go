@@ -13,12 +13,12 @@ import (
 // and names each one that no longer matches.
 func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 	tests := []struct {
-		name     string
-		provider string
-		opts     fakeportal.Options
-		seed     bool
-		wantExit int
-		wantBad  []string
+		name      string
+		provider  string
+		opts      fakeportal.Options
+		seed      bool
+		wantExit  int
+		wantBad   []string
 		wantFell  []string // found, but not by the first locator as written
 		wantDrift []string // found by words the data does not have
 	}{
