@@ -61,7 +61,7 @@ func isStep(n string) bool {
 
 func stepNames(provider string) (map[string]bool, error) {
 	out := map[string]bool{}
-	for _, mode := range []flows.Mode{flows.ModeRun, flows.ModeCheck} {
+	for _, mode := range []flows.Mode{flows.ModeRun, flows.ModeCheck, flows.ModeRotate} {
 		steps, err := flows.StepsFor(provider, mode)
 		if err != nil {
 			return nil, err
