@@ -3,6 +3,7 @@ package flows_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"portalbot/flows"
 	"portalbot/internal/fail"
@@ -20,6 +21,9 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 		wantExit int
 		wantBad  []string
 		wantFell []string // found, but not by the first locator as written
+		// waits are the step timeouts of steps that wait for a page's
+		// ready element in vain: signing in first, then a while.
+		waits map[string]time.Duration
 	}{
 		{name: "xero unchanged", provider: "xero"},
 		{name: "xero with an app", provider: "xero", seed: true},
@@ -30,7 +34,8 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 			wantFell: []string{"codat.settings.client_id"}},
 		{name: "xero renamed", provider: "xero", wantExit: 4,
 			opts:    fakeportal.Options{Faults: fakeportal.Faults{Rename: map[string]string{"Company or application URL": "Website", "Accounting integrations": "Integrations"}}},
-			wantBad: []string{"xero.new_app.company_url", "codat.integrations.heading"}},
+			wantBad: []string{"xero.new_app.company_url", "codat.integrations.heading"},
+			waits:   map[string]time.Duration{"codat.sign_in": 8 * time.Second}},
 		{name: "xero button renamed on Configuration", provider: "xero", seed: true, wantExit: 4,
 			opts:    fakeportal.Options{Faults: fakeportal.Faults{Rename: map[string]string{"Generate a secret": "Create a secret"}}},
 			wantBad: []string{"xero.configuration.generate_secret"}},
@@ -40,6 +45,7 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			p := fakeportal.StartT(t, tt.opts)
 			cfg := testConfig(t, p)
 			cfg.App.Name = "Acme Books Demo"
@@ -47,7 +53,7 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 				p.AddXeroApp(cfg.App.Name)
 			}
 			before := len(p.Records().Writes)
-			r := runMode(t, cfg, tt.provider, flows.ModeCheck)
+			r := runWith(t, cfg, tt.provider, func(env *flows.Env) { env.Mode, env.StepTimeouts = flows.ModeCheck, tt.waits })
 			if got := fail.ExitCode(r.err); got != tt.wantExit {
 				t.Fatalf("exit = %d (%v), want %d", got, r.err, tt.wantExit)
 			}
