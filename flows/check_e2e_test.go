@@ -3,6 +3,7 @@ package flows_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"portalbot/flows"
 	"portalbot/internal/fail"
@@ -21,6 +22,9 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 		wantBad   []string
 		wantFell  []string // found, but not by the first locator as written
 		wantDrift []string // found by words the data does not have
+		// waits are the step timeouts of steps that wait for a page's
+		// ready element in vain: signing in first, then a while.
+		waits map[string]time.Duration
 	}{
 		{name: "xero unchanged", provider: "xero"},
 		{name: "xero with an app", provider: "xero", seed: true},
@@ -45,6 +49,7 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			p := fakeportal.StartT(t, tt.opts)
 			cfg := testConfig(t, p)
 			cfg.App.Name = "Acme Books Demo"
@@ -52,7 +57,7 @@ func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
 				p.AddXeroApp(cfg.App.Name)
 			}
 			before := len(p.Records().Writes)
-			r := runMode(t, cfg, tt.provider, flows.ModeCheck)
+			r := runWith(t, cfg, tt.provider, func(env *flows.Env) { env.Mode, env.StepTimeouts = flows.ModeCheck, tt.waits })
 			if got := fail.ExitCode(r.err); got != tt.wantExit {
 				t.Fatalf("exit = %d (%v), want %d", got, r.err, tt.wantExit)
 			}

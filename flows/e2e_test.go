@@ -32,7 +32,9 @@ func testConfig(t *testing.T, p *fakeportal.Portals) *config.Config {
 	t.Helper()
 	c := p.Creds
 	return &config.Config{
-		Browser: config.Browser{Timeout: 2 * time.Minute, StepTimeout: 10 * time.Second, Viewport: browsertest.Viewport},
+		// Generous: tests run side by side on a busy machine; a test that
+		// expects a missing element waits less (expectMissing).
+		Browser: config.Browser{Timeout: 3 * time.Minute, StepTimeout: 20 * time.Second, Viewport: browsertest.Viewport},
 		Xero: config.Xero{LoginURL: p.XeroLoginURL, DeveloperURL: p.XeroDeveloperURL, Email: c.XeroEmail,
 			Password: secret.New(c.XeroPassword), TOTPSecret: secret.New(c.XeroTOTPSecret)},
 		FreeAgent: config.FreeAgent{URL: p.FreeAgentURL, Email: c.FreeAgentEmail, Password: secret.New(c.FreeAgentPassword)},
@@ -70,12 +72,6 @@ func expectMissing(steps ...string) func(*flows.Env) {
 			env.StepTimeouts[s] = 2 * time.Second
 		}
 	}
-}
-
-// runMode runs provider in the given mode.
-func runMode(t *testing.T, cfg *config.Config, provider string, mode flows.Mode) result {
-	t.Helper()
-	return runWith(t, cfg, provider, func(env *flows.Env) { env.Mode = mode })
 }
 
 // runWith runs provider with the Env that with changes (nil: none), in a
@@ -156,8 +152,10 @@ func TestXeroToCodat(t *testing.T) {
 	for _, tt := range tests {
 		for _, variant := range variants {
 			t.Run(tt.name+"/"+variant, func(t *testing.T) {
-				tt.opts.Variant = variant
-				testXeroToCodat(t, tt.opts, tt.enable, tt.wantSwitch, tt.shots && variant == fakeportal.VariantClassic)
+				t.Parallel()
+				opts := tt.opts
+				opts.Variant = variant
+				testXeroToCodat(t, opts, tt.enable, tt.wantSwitch, tt.shots && variant == fakeportal.VariantClassic)
 			})
 		}
 	}

@@ -126,6 +126,7 @@ func TestFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			p := fakeportal.StartT(t, tt.opts)
 			cfg := testConfig(t, p)
 			if tt.config != nil {

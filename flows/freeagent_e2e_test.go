@@ -24,8 +24,10 @@ func TestFreeAgentToCodat(t *testing.T) {
 	for _, tt := range tests {
 		for _, variant := range variants {
 			t.Run(tt.name+"/"+variant, func(t *testing.T) {
-				tt.opts.Variant = variant
-				testFreeAgentToCodat(t, tt.opts, tt.enable, tt.wantSwitch)
+				t.Parallel()
+				opts := tt.opts
+				opts.Variant = variant
+				testFreeAgentToCodat(t, opts, tt.enable, tt.wantSwitch)
 			})
 		}
 	}

@@ -24,6 +24,7 @@ func endState(t *testing.T, p *fakeportal.Portals, provider string, wantEnabled 
 func TestStateOfADeletedAppSaysWhatToRemove(t *testing.T) {
 	for _, provider := range []string{"xero", "freeagent"} {
 		t.Run(provider, func(t *testing.T) {
+			t.Parallel()
 			first := fakeportal.StartT(t, fakeportal.Options{})
 			cfg := testConfig(t, first)
 			if r := run(t, cfg, provider); r.err != nil {
@@ -52,6 +53,7 @@ func TestStateOfADeletedAppSaysWhatToRemove(t *testing.T) {
 // storing it), the app is reused, a new secret goes to Codat, and the one
 // nothing holds is removed.
 func TestLostSecretIsRotated(t *testing.T) {
+	t.Parallel()
 	p := fakeportal.StartT(t, fakeportal.Options{})
 	cfg := testConfig(t, p)
 	if r := run(t, cfg, "xero"); r.err != nil {
@@ -76,6 +78,7 @@ func TestLostSecretIsRotated(t *testing.T) {
 }
 
 func TestSecondRunWhileOneRunsIsRefused(t *testing.T) {
+	t.Parallel()
 	p := fakeportal.StartT(t, fakeportal.Options{})
 	cfg := testConfig(t, p)
 	lock, err := state.Acquire(cfg.Out, "xero", cfg.App.Name)

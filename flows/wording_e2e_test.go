@@ -200,7 +200,7 @@ func TestDriftSeeds(t *testing.T) {
 func TestCheckNamesADriftAndWritesItsFix(t *testing.T) {
 	p := fakeportal.StartT(t, fakeportal.Options{Faults: fakeportal.Faults{Rename: map[string]string{"Redirect URI": "Callback redirect URI"}}})
 	cfg := quick(t, p, 10*time.Second)
-	r := runMode(t, cfg, "xero", flows.ModeCheck)
+	r := runWith(t, cfg, "xero", func(env *flows.Env) { env.Mode = flows.ModeCheck })
 	if got := fail.ExitCode(r.err); got != 7 {
 		t.Fatalf("exit %d (%v), want 7 (drift only)", got, r.err)
 	}
@@ -219,7 +219,7 @@ func TestCheckNamesADriftAndWritesItsFix(t *testing.T) {
 		t.Fatal("no fix file named")
 	}
 	cfg.SelectorsDir = filepath.Dir(fix)
-	if r := runMode(t, cfg, "xero", flows.ModeCheck); r.err != nil {
+	if r := runWith(t, cfg, "xero", func(env *flows.Env) { env.Mode = flows.ModeCheck }); r.err != nil {
 		t.Fatalf("check with the fix: %v", r.err)
 	}
 }

@@ -40,7 +40,8 @@ var BenchLatency = fakeportal.Latency{Min: 50 * time.Millisecond, Max: 300 * tim
 //     an upper bound).
 //
 // BOT_BENCH_ARGS adds flags to the bot's command line (e.g. "--screenshots
-// steps" to see what a docs run costs); BOT_BENCH_DEBUG=1 prints each
+// steps" to see what a docs run costs); BOT_BENCH_BIN runs another build of
+// the bot (an earlier commit, to compare); BOT_BENCH_DEBUG=1 prints each
 // request that waited, and the meet, on stderr.
 func BenchmarkJob(b *testing.B) {
 	for _, provider := range flows.Providers {
@@ -63,6 +64,9 @@ func benchJob(b *testing.B, provider string) {
 			b.Fatal(err)
 		}
 		cmd := launching(cfg, filepath.Join(dir, "out"), provider)
+		if bin := os.Getenv("BOT_BENCH_BIN"); bin != "" {
+			cmd.Path, cmd.Args[0] = bin, bin
+		}
 		cmd.Args = append(cmd.Args, strings.Fields(os.Getenv("BOT_BENCH_ARGS"))...)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr

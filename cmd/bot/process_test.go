@@ -207,6 +207,7 @@ func alive(pid int) bool {
 func TestSignalStopsCleanly(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
 			p, cfg, out := setup(t, fakeportal.Options{})
 			cmd := launching(cfg, out, "xero") // its own browser: the test looks at its processes
 			reached, log := startUntil(t, cmd, "[ 6/")
@@ -255,6 +256,7 @@ func TestSignalStopsCleanly(t *testing.T) {
 func TestBinaryLeaksNothing(t *testing.T) {
 	for _, provider := range flows.Providers {
 		t.Run(provider, func(t *testing.T) {
+			t.Parallel()
 			p, cfg, out := setup(t, fakeportal.Options{XeroTwoStep: true})
 			cmd := command(t, cfg, out, provider)
 			cmd.Args = append(cmd.Args[:1], append([]string{"--log-level", "debug", "--log-format", "json"}, cmd.Args[1:]...)...)
