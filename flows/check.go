@@ -127,15 +127,16 @@ func (s *Session) recordCheck(page, element string, m *locate.Match, nf *locate.
 		c.Expected = el.Locators[0].String()
 	}
 	switch {
-	case m != nil && m.Drifted():
-		c.Status, c.Via = "drift", m.Via()
+	case m != nil && m.Drifted() && m.Drifts[len(m.Drifts)-1].Within:
+		// Found as written, in a container (its dialog) whose own words
+		// changed: the container's element reports that drift.
 		d := m.Drifts[len(m.Drifts)-1]
-		c.Seen = s.Scrub(d.Seen)
-		if d.Within {
-			c.Via = fmt.Sprintf("in a container now named %q (%s)", d.Seen, d.How)
-		} else {
-			c.Via = fmt.Sprintf("%s (%s)", d.Locator, d.How)
-		}
+		c.Status, c.Via = "found", fmt.Sprintf("%s, in a container now named %q", m.Via(), s.Scrub(d.Seen))
+		s.fixes.add(element, m)
+	case m != nil && m.Drifted():
+		d := m.Drifts[len(m.Drifts)-1]
+		c.Status, c.Seen = "drift", s.Scrub(d.Seen)
+		c.Via = fmt.Sprintf("%s (%s)", d.Locator, d.How)
 		s.fixes.add(element, m)
 	case m != nil && !m.Fallback():
 		c.Status, c.Via = "found", m.Via()
