@@ -71,6 +71,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		seedXeroApp    listFlag
 		quiet          = fs.Bool("quiet", false, "no request log")
 		variant        = fs.String("variant", "", `rendering: "classic" (default, server HTML) or "spa" (drawn by JavaScript, a DOM of its own)`)
+		deterministic  = fs.Bool("deterministic", false, "fixed ids, secrets and dates, so two runs draw identical pages (bot shots)")
 	)
 	fs.Var(&fail500, "fail500-once", "URL `PATH` whose first request gets HTTP 500 (repeatable)")
 	fs.Var(&expire, "expire-session-on", "URL `PATH` whose first request expires the session (repeatable)")
@@ -112,6 +113,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		Host:                       *host,
 		Ports:                      portList,
 		Variant:                    *variant,
+		Deterministic:              *deterministic,
 	}
 	if !*quiet {
 		logger := log.New(stderr, "", log.Ltime|log.Lmicroseconds)

@@ -52,6 +52,11 @@ type Options struct {
 	// Variant is the rendering: "" or "classic" server HTML; "spa" the same
 	// pages drawn by JavaScript with a DOM of their own (spa.go).
 	Variant string
+
+	// Deterministic gives the ids, secrets and dates the pages show fixed
+	// values (deterministic.go), so two runs draw identical pages: for
+	// screenshots compared byte for byte.
+	Deterministic bool
 }
 
 // Faults are the fault modes. They can be changed at run time (SetFaults).
@@ -100,6 +105,9 @@ type Portals struct {
 	fmu    sync.RWMutex
 	faults Faults
 	fired  map[string]bool // "500 "+path, "exp "+path
+
+	detOnce sync.Once
+	detSrc  *deterministic
 
 	mu      sync.Mutex
 	servers []*server
