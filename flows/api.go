@@ -34,6 +34,9 @@ type Env struct {
 	Now       func() time.Time
 	Selectors *selectors.Set
 	Mode      Mode
+	// Shots, when set, takes docs screenshots after their steps (bot
+	// shots, shots.go).
+	Shots *ShotsRun
 }
 
 // Providers the bot knows.
@@ -45,7 +48,11 @@ var Providers = []string{"xero", "freeagent"}
 // browser.timeout around the browser start and the flow). The summary is
 // filled as far as the run got, also when it returns an error.
 func RunProvider(ctx context.Context, env *Env, provider string) (*report.Summary, error) {
-	return runProvider(ctx, env, provider)
+	sum, err := runProvider(ctx, env, provider)
+	if env.Shots != nil {
+		err = env.Shots.finish(sum, err)
+	}
+	return sum, err
 }
 
 // StepsFor returns the steps a run of provider in mode goes through, in

@@ -250,6 +250,9 @@ func (s *Session) run(ctx context.Context, steps []Step) error {
 		if err := s.saveState(); err != nil {
 			return err
 		}
+		if err := s.takeShots(ctx, st); err != nil { // bot shots (shots.go)
+			return err
+		}
 		if s.wantScreenshot(st.Name) {
 			rec.Screenshot = s.screenshot(st, filepath.Join(s.outDir(), "screenshots", s.Provider, fmt.Sprintf("%02d-%s.png", s.steps, st.Name)))
 		}

@@ -25,6 +25,7 @@ var flagKeys = map[string]string{
 	"app.name":                "app-name",
 	"output.screenshots":      "screenshots",
 	"output.screenshot_steps": "screenshot-steps",
+	"browser.viewport.scale":  "scale",
 }
 
 // exitCodeKinds lists the outcomes in exit-code order with what each means
@@ -123,6 +124,7 @@ go to stderr.
 	cmd.AddCommand(NewCmdRun(f, nil))
 	cmd.AddCommand(NewCmdCheck(f, nil))
 	cmd.AddCommand(NewCmdSteps(f, nil))
+	cmd.AddCommand(NewCmdShots(f, nil))
 	cmd.AddCommand(NewCmdVersion(f))
 	return cmd
 }

@@ -79,6 +79,7 @@ var defaults = map[string]any{
 	"output.screenshots":      "steps",
 	"output.screenshot_steps": []string{},
 	"selectors_dir":           "",
+	"shots_file":              "",
 	"out":                     "out",
 	"log.level":               "info",
 	"log.format":              "console",
