@@ -48,11 +48,10 @@ var Providers = []string{"xero", "freeagent"}
 // browser.timeout around the browser start and the flow). The summary is
 // filled as far as the run got, also when it returns an error.
 func RunProvider(ctx context.Context, env *Env, provider string) (*report.Summary, error) {
-	sum, err := runProvider(ctx, env, provider)
 	if env.Shots != nil {
-		err = env.Shots.finish(sum, err)
+		return runShots(ctx, env, provider) // bot shots (shots.go)
 	}
-	return sum, err
+	return runProvider(ctx, env, provider)
 }
 
 // StepsFor returns the steps a run of provider in mode goes through, in

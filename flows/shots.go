@@ -55,6 +55,10 @@ type ShotsRun struct {
 // errShotsDone ends a run of bot shots --only once its shot is taken.
 var errShotsDone = errors.New("every shot asked for is taken")
 
+// pageMargin is the empty page kept under the content of a page shot, in
+// CSS pixels.
+const pageMargin = 24
+
 // MaskInset is the margin, in picture pixels, kept inside each mask's edges
 // when checking that it is one solid colour.
 const MaskInset = 1
@@ -90,6 +94,20 @@ func (s *Session) takeShots(ctx context.Context, st Step) error {
 		return errShotsDone
 	}
 	return nil
+}
+
+// runShots runs provider's flow for bot shots in a browser context of its
+// own (no cookie or session of an earlier run shows in the pictures), with
+// the configured viewport and scale, taking the shots after their steps.
+func runShots(ctx context.Context, env *Env, provider string) (*report.Summary, error) {
+	tab, closeTab := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	defer closeTab()
+	vp := env.Config.Browser.Viewport
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(int64(vp.Width), int64(vp.Height), chromedp.EmulateScale(vp.Scale))); err != nil {
+		return nil, env.Shots.finish(nil, fail.Wrap(fail.Unavailable, fmt.Errorf("open a browser context for the shots: %w", err)))
+	}
+	sum, err := runProvider(tab, env, provider)
+	return sum, env.Shots.finish(sum, err)
 }
 
 // finish turns the run's outcome into bot shots' error: a run stopped by
@@ -165,9 +183,6 @@ func (s *Session) takeShot(runCtx context.Context, sh shots.Shot) (string, error
 	if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: 0, Y: 0}); err != nil {
 		return "", fmt.Errorf("move the mouse away: %w", err)
 	}
-	if _, err := callPage(ctx, jsShotSettle, true); err != nil {
-		return "", fmt.Errorf("hold the page still: %w", err)
-	}
 	find := func(names []string) ([]*locate.Match, error) {
 		var out []*locate.Match
 		for _, n := range names {
@@ -194,6 +209,11 @@ func (s *Session) takeShot(runCtx context.Context, sh shots.Shot) (string, error
 	masks, err := find(sh.Mask)
 	if err != nil {
 		return "", err
+	}
+	// Only once what the shot shows is there (a dialog a script opens a
+	// little later), so that it too has ended its transition.
+	if _, err := callPage(ctx, jsShotSettle, true); err != nil {
+		return "", fmt.Errorf("hold the page still: %w", err)
 	}
 	args := []any{sh.Show, sh.Pad(), len(of)}
 	for _, m := range append(append([]*locate.Match{}, of...), frames...) {
@@ -249,6 +269,10 @@ func (s *Session) takeShot(runCtx context.Context, sh shots.Shot) (string, error
 	var regions []shots.Region
 	for _, m := range reg.Masks {
 		regions = append(regions, shots.Region{Rect: m.pixels(k, false).Sub(crop.Min)})
+	}
+	if sh.Show == shots.ShowPage {
+		// A page's empty background under its content says nothing.
+		crop = shots.TrimBottom(img, int(math.Ceil(pageMargin*k)))
 	}
 	pic := shots.Crop(img, crop)
 	if err := shots.CheckMasked(pic, regions, MaskInset); err != nil {

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 
@@ -233,8 +232,8 @@ func planShots(opts *ShotsOptions, cfg *config.Config, sel *selectors.Set) (*sho
 	return list, plan, nil
 }
 
-// runShots starts the browser and runs each provider's flow in a browser
-// context of its own (no cookie of one run in the next), within
+// runShots starts the browser and runs each provider's flow (each in a
+// browser context of its own: flows.RunProvider with Env.Shots), within
 // browser.timeout each; it returns the files written.
 func runShots(ctx context.Context, opts *ShotsOptions, cfg *config.Config, log *zap.Logger, sel *selectors.Set, plan *shotPlan, dir string) ([]string, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.Browser.Timeout*time.Duration(len(plan.providers)))
@@ -247,20 +246,13 @@ func runShots(ctx context.Context, opts *ShotsOptions, cfg *config.Config, log *
 
 	var written []string
 	var errs []error
-	vp := cfg.Browser.Viewport
 	for _, p := range plan.providers {
-		ptab, closeTab := chromedp.NewContext(tab, chromedp.WithNewBrowserContext())
-		err := chromedp.Do(ptab, chromedp.EmulateViewport(int64(vp.Width), int64(vp.Height), chromedp.EmulateScale(vp.Scale)))
 		run := &flows.ShotsRun{Shots: plan.shots[p], Dir: dir, StopWhenDone: opts.Only != ""}
-		if err == nil {
-			env := &flows.Env{Config: cfg, Log: log, Progress: opts.IO.ErrOut, Now: opts.Now, Selectors: sel, Mode: flows.ModeRun, Shots: run}
-			_, err = opts.RunFlow(ptab, env, p)
-		}
-		closeTab()
-		written = append(written, run.Written...)
-		if err != nil {
+		env := &flows.Env{Config: cfg, Log: log, Progress: opts.IO.ErrOut, Now: opts.Now, Selectors: sel, Mode: flows.ModeRun, Shots: run}
+		if _, err := opts.RunFlow(tab, env, p); err != nil {
 			errs = append(errs, timeoutKind(fmt.Errorf("shots %s: %w", p, err), cfg))
 		}
+		written = append(written, run.Written...)
 	}
 	return written, errors.Join(errs...)
 }

@@ -92,3 +92,27 @@ func CheckMasked(img image.Image, regions []Region, inset int) error {
 	}
 	return nil
 }
+
+// TrimBottom is the part of img above the rows at its bottom that are all
+// one colour (the page's empty background under its content), keeping keep
+// of those rows as a margin. Nothing that is drawn is cut.
+func TrimBottom(img image.Image, keep int) image.Rectangle {
+	b := img.Bounds()
+	if b.Empty() {
+		return b
+	}
+	bg := img.At(b.Max.X-1, b.Max.Y-1)
+	br, bgG, bb, ba := bg.RGBA()
+	y := b.Max.Y
+	for ; y > b.Min.Y; y-- {
+		uniform := true
+		for x := b.Min.X; x < b.Max.X && uniform; x++ {
+			r, g, bl, a := img.At(x, y-1).RGBA()
+			uniform = r == br && g == bgG && bl == bb && a == ba
+		}
+		if !uniform {
+			break
+		}
+	}
+	return image.Rect(b.Min.X, b.Min.Y, b.Max.X, min(b.Max.Y, y+keep))
+}
