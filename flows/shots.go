@@ -27,6 +27,9 @@ import (
 //go:embed js/shot_settle.js
 var jsShotSettle string
 
+//go:embed js/shot_frames.js
+var jsShotFrames string
+
 //go:embed js/shot_region.js
 var jsShotRegion string
 
@@ -213,6 +216,17 @@ func (s *Session) takeShot(runCtx context.Context, sh shots.Shot) (string, error
 	// Only once what the shot shows is there (a dialog a script opens a
 	// little later), so that it too has ended its transition.
 	if _, err := callPage(ctx, jsShotSettle, true); err != nil {
+		return "", fmt.Errorf("hold the page still: %w", err)
+	}
+	// Another scale, then the one wanted, and a frame drawn: every tile is
+	// drawn afresh and whole. Tiles drawn in parts while the page was built
+	// leave the rounded corners of a card one shade off now and then.
+	for _, k := range []float64{scale * 2, scale} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(vp.Width), int64(vp.Height), chromedp.EmulateScale(k))); err != nil {
+			return "", fmt.Errorf("set the viewport: %w", err)
+		}
+	}
+	if _, err := callPage(ctx, jsShotFrames, true); err != nil {
 		return "", fmt.Errorf("hold the page still: %w", err)
 	}
 	args := []any{sh.Show, sh.Pad(), len(of)}

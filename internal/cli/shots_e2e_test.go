@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"io/fs"
@@ -135,7 +136,7 @@ func TestShotsOnReplicas(t *testing.T) {
 		a, _ := os.ReadFile(filepath.Join(first.shotsDir, name))
 		b, _ := os.ReadFile(filepath.Join(second.shotsDir, name))
 		if !bytes.Equal(a, b) {
-			t.Errorf("%s differs between two runs", name)
+			t.Errorf("%s differs between two runs: %s", name, whereDiffer(t, a, b))
 		}
 	}
 
@@ -172,6 +173,26 @@ func TestShotsGoldenCatchesARename(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(r.shotsDir, "FreeAgent_-_app_credentials.PNG")); err == nil {
 		t.Errorf("--only wrote another shot too")
 	}
+}
+
+// whereDiffer says how many pixels of two pictures differ and where.
+func whereDiffer(t *testing.T, a, b []byte) string {
+	t.Helper()
+	ia, errA := shots.Decode(a)
+	ib, errB := shots.Decode(b)
+	if errA != nil || errB != nil || ia.Bounds() != ib.Bounds() {
+		return fmt.Sprintf("not comparable (%v, %v)", errA, errB)
+	}
+	n, box := 0, image.Rectangle{}
+	for y := ia.Bounds().Min.Y; y < ia.Bounds().Max.Y; y++ {
+		for x := ia.Bounds().Min.X; x < ia.Bounds().Max.X; x++ {
+			if ia.At(x, y) != ib.At(x, y) {
+				n++
+				box = box.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	return fmt.Sprintf("%d pixels in %v", n, box)
 }
 
 func readPNG(t *testing.T, path string) image.Image {
