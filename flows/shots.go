@@ -27,9 +27,6 @@ import (
 //go:embed js/shot_settle.js
 var jsShotSettle string
 
-//go:embed js/shot_frames.js
-var jsShotFrames string
-
 //go:embed js/shot_region.js
 var jsShotRegion string
 
@@ -84,10 +81,11 @@ func (s *Session) takeShots(ctx context.Context, st Step) error {
 		run.taken[sh.File] = true
 		path, err := s.takeShot(ctx, sh)
 		if err != nil {
-			err = fmt.Errorf("shot %s (after %s): %w", sh.File, st.Name, err)
-			run.Failed = append(run.Failed, err)
-			s.progress("shot %s NOT written: %v", sh.File, err)
-			s.Env.Log.Warn("shot not written: " + s.Scrub(err.Error()))
+			// Its kind decides the exit code; its words are scrubbed of
+			// every known secret, as any error of a run.
+			msg := s.Scrub(fmt.Sprintf("shot %s (after %s): %v", sh.File, st.Name, err))
+			run.Failed = append(run.Failed, &fail.Error{Kind: fail.KindOf(err), Portal: s.portal, Err: errors.New(msg)})
+			s.progress("%s: not written", msg)
 			continue
 		}
 		run.Written = append(run.Written, path)
@@ -148,7 +146,6 @@ type region struct {
 	Clipped string  `json:"clipped"` // what cuts the content off, if anything
 	VW      float64 `json:"vw"`
 	VH      float64 `json:"vh"`
-	DPR     float64 `json:"dpr"`
 	Masks   []rectF `json:"masks"`
 }
 
@@ -218,17 +215,6 @@ func (s *Session) takeShot(runCtx context.Context, sh shots.Shot) (string, error
 	if _, err := callPage(ctx, jsShotSettle, true); err != nil {
 		return "", fmt.Errorf("hold the page still: %w", err)
 	}
-	// Another scale, then the one wanted, and a frame drawn: every tile is
-	// drawn afresh and whole. Tiles drawn in parts while the page was built
-	// leave the rounded corners of a card one shade off now and then.
-	for _, k := range []float64{scale * 2, scale} {
-		if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(vp.Width), int64(vp.Height), chromedp.EmulateScale(k))); err != nil {
-			return "", fmt.Errorf("set the viewport: %w", err)
-		}
-	}
-	if _, err := callPage(ctx, jsShotFrames, true); err != nil {
-		return "", fmt.Errorf("hold the page still: %w", err)
-	}
 	args := []any{sh.Show, sh.Pad(), len(of)}
 	for _, m := range append(append([]*locate.Match{}, of...), frames...) {
 		args = append(args, m.ObjectID())
@@ -280,13 +266,13 @@ func (s *Session) takeShot(runCtx context.Context, sh shots.Shot) (string, error
 		return "", err
 	}
 	k := float64(img.Bounds().Dx()) / reg.VW
-	var regions []shots.Region
-	for _, m := range reg.Masks {
-		regions = append(regions, shots.Region{Rect: m.pixels(k, false).Sub(crop.Min)})
-	}
 	if sh.Show == shots.ShowPage {
 		// A page's empty background under its content says nothing.
 		crop = shots.TrimBottom(img, int(math.Ceil(pageMargin*k)))
+	}
+	var regions []shots.Region
+	for _, m := range reg.Masks {
+		regions = append(regions, shots.Region{Rect: m.pixels(k, false).Sub(crop.Min)})
 	}
 	pic := shots.Crop(img, crop)
 	if err := shots.CheckMasked(pic, regions, MaskInset); err != nil {

@@ -11,8 +11,7 @@
 //            framed
 // It returns the content (what is shown, with the purple frames drawn),
 // the crop (content and padding), what cuts the content off if anything
-// (a scrolling area), the viewport, the device pixel ratio, and the masks
-// drawn over the page.
+// (a scrolling area), the viewport, and the masks drawn over the page.
 function(scroll, mode, padding, nOf, ...els) {
   const of = els.slice(0, nOf), frames = els.slice(nOf);
   const rect = (r) => ({x: r.left, y: r.top, w: r.width, h: r.height});
@@ -148,6 +147,5 @@ function(scroll, mode, padding, nOf, ...els) {
       if (w > 0 && hh > 0) crop = union(content, {x: x, y: y, w: w, h: hh});
     }
   }
-  return {content: content, crop: crop, clipped: clipped(), vw: vw, vh: vh, dpr: devicePixelRatio,
-    masks: overlays("data-portalbot-mask")};
+  return {content: content, crop: crop, clipped: clipped(), vw: vw, vh: vh, masks: overlays("data-portalbot-mask")};
 }
