@@ -70,8 +70,8 @@ off, fonts loaded, the shot scrolled into view. Each mask is checked on the
 captured pixels to be one solid colour; a shot that fails is not written and
 the command exits 4.
 
-Every shot follows a step that creates something, so the app must not exist
-yet: against a test account, delete the app (and <out>/state/<provider>-*.json)
+The shots follow the steps that create the app, so it must not exist yet:
+against a test account, delete the app (and <out>/state/<provider>-*.json)
 between two runs. --only still runs the flow from the start up to the shot's
 step (the steps before it make what it shows), then stops; a later bot run
 resumes from there.

@@ -161,12 +161,12 @@ func TestShotsOnReplicas(t *testing.T) {
 	}
 }
 
-// TestShotsGoldenCatchesARename: one label renamed on the replicas (a hint
-// under a field, which nothing else depends on) makes the shot that shows it
-// differ from its golden picture beyond the tolerance.
+// TestShotsGoldenCatchesARename: one label renamed on the replicas (the
+// form's Create App button, which --only never gets to click) makes the shot
+// that shows it differ from its golden picture beyond the tolerance.
 func TestShotsGoldenCatchesARename(t *testing.T) {
 	const name = "FreeAgent_-_app_creation.PNG"
-	r := shoot(t, fakeportal.Options{Deterministic: true, Faults: fakeportal.Faults{Rename: map[string]string{"One URI per line.": "One address per line."}}},
+	r := shoot(t, fakeportal.Options{Deterministic: true, Faults: fakeportal.Faults{Rename: map[string]string{"Create App": "Register App"}}},
 		"shots", "freeagent", "--only", name)
 	if r.code != 0 {
 		t.Fatalf("bot shots --only %s: exit %d\n%s", name, r.code, r.stderr)
