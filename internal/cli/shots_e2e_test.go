@@ -185,7 +185,7 @@ func TestShotsGoldenCatchesARename(t *testing.T) {
 }
 
 // maxShadePixels is how many pixels two runs may draw one shade apart.
-const maxShadePixels = 16
+const maxShadePixels = 32
 
 // whereDiffer says how many pixels of two pictures differ, by how much at
 // most (per channel), and where.
