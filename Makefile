@@ -7,7 +7,7 @@ LDFLAGS := -X portalbot/internal/cli.Version=$(VERSION)
 BROWSERS := chromium-headless-shell chromium chromium-browser
 
 .DEFAULT_GOAL := help
-.PHONY: help build browser test bench demo drift lint image clean
+.PHONY: help build browser test bench demo drift shots lint image clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -59,6 +59,21 @@ demo: build browser ## run both providers against the local replicas (DEMO_FLAGS
 	echo "summaries:   out/summary-xero.json out/summary-freeagent.json"; \
 	echo "screenshots: out/screenshots/xero/ out/screenshots/freeagent/ (secrets covered, the field of each step framed)"; \
 	exit $$status
+
+# The docs screenshots against replicas started with fixed ids, secrets and
+# dates: the same pictures every time (out/shots/, index.md).
+shots: build browser ## take the docs screenshots (bot shots all) against the local replicas
+	@set -u; mkdir -p out; rm -f out/shots-config.yaml; \
+	rm -rf out/state out/shots; \
+	bin/fakeportals --deterministic --quiet --write-config out/shots-config.yaml & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
+	for i in $$(seq 1 100); do \
+		[ -s out/shots-config.yaml ] && break; \
+		kill -0 $$pid 2>/dev/null || { echo "fakeportals exited" >&2; exit 1; }; \
+		sleep 0.1; \
+	done; \
+	[ -s out/shots-config.yaml ] || { echo "fakeportals wrote no config in 10s" >&2; exit 1; }; \
+	bin/bot --config out/shots-config.yaml --out out shots all $(SHOTS_FLAGS)
 
 GOLANGCI_LINT_VERSION := v2.15.0
 GOLANGCI_LINT := bin/golangci-lint-$(GOLANGCI_LINT_VERSION)

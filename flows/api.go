@@ -63,6 +63,9 @@ type Env struct {
 	// of browser.step_timeout: the tests that expect an element to be
 	// missing wait a second or two for it, not the whole step timeout.
 	StepTimeouts map[string]time.Duration
+	// Shots, when set, takes docs screenshots after their steps (bot
+	// shots, shots.go).
+	Shots *ShotsRun
 }
 
 // Providers the bot knows.
@@ -76,6 +79,9 @@ var Providers = []string{"xero", "freeagent"}
 func RunProvider(ctx context.Context, env *Env, provider string) (*report.Summary, error) {
 	if env.Mode == ModeRotate {
 		return runRotate(ctx, env, provider)
+	}
+	if env.Shots != nil {
+		return runShots(ctx, env, provider) // bot shots (shots.go)
 	}
 	return runProvider(ctx, env, provider)
 }

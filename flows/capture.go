@@ -22,10 +22,14 @@ const jsCoverValues = `function(values) {
   const draw = (el, style) => {
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height) return;
+    // Whole pixels, rounded outwards: the mask covers every pixel the
+    // element touches and is one solid colour in the picture.
+    const x = Math.floor(r.left), y = Math.floor(r.top);
     const d = document.createElement("div");
     d.setAttribute("data-portalbot-overlay", "");
+    d.setAttribute("data-portalbot-mask", "");
     d.style.cssText = "position:fixed;pointer-events:none;z-index:2147483647;box-sizing:border-box;" +
-      "left:" + r.left + "px;top:" + r.top + "px;width:" + r.width + "px;height:" + r.height + "px;" + style;
+      "left:" + x + "px;top:" + y + "px;width:" + (Math.ceil(r.right) - x) + "px;height:" + (Math.ceil(r.bottom) - y) + "px;" + style;
     document.documentElement.appendChild(d);
   };
   const holds = (s) => s && values.some(v => s.includes(v));
@@ -47,19 +51,27 @@ const jsCoverValues = `function(values) {
 const jsCover = `function() {
   const r = this.getBoundingClientRect();
   if (!r.width || !r.height) return;
+  const x = Math.floor(r.left), y = Math.floor(r.top);
   const d = document.createElement("div");
   d.setAttribute("data-portalbot-overlay", "");
+  d.setAttribute("data-portalbot-mask", "");
   d.style.cssText = "position:fixed;pointer-events:none;z-index:2147483647;background:#222;" +
-    "left:" + r.left + "px;top:" + r.top + "px;width:" + r.width + "px;height:" + r.height + "px";
+    "left:" + x + "px;top:" + y + "px;width:" + (Math.ceil(r.right) - x) + "px;height:" + (Math.ceil(r.bottom) - y) + "px";
   document.documentElement.appendChild(d);
 }`
 
-// jsFrame draws the purple frame of Codat's guides around one element.
+// FramePurple is the colour of the frame around the element a picture is
+// about, the purple of Codat's guides' images.
+const FramePurple = "#7B3FE4"
+
+// jsFrame draws the purple frame of Codat's guides around one element: 3 px,
+// 6 px away from it, rounded corners.
 const jsFrame = `function() {
   const r = this.getBoundingClientRect();
   const d = document.createElement("div");
   d.setAttribute("data-portalbot-overlay", "");
-  d.style.cssText = "position:fixed;pointer-events:none;z-index:2147483646;border:3px solid #6b3fd4;border-radius:6px;" +
+  d.setAttribute("data-portalbot-frame", "");
+  d.style.cssText = "position:fixed;pointer-events:none;z-index:2147483646;border:3px solid ` + FramePurple + `;border-radius:6px;" +
     "left:" + (r.left - 6) + "px;top:" + (r.top - 6) + "px;width:" + (r.width + 12) + "px;height:" + (r.height + 12) + "px";
   document.documentElement.appendChild(d);
 }`

@@ -494,7 +494,11 @@ func (r *runner) step(ctx context.Context, tabName string, st Step) error {
 		s.Env.Log.Warn("step failed", zap.String("step", st.Name), zap.Error(errors.New(rec.Error)))
 		return err
 	}
-	if err := s.saveState(); err != nil {
+	err = s.saveState()
+	if err == nil {
+		err = s.takeShots(ctx, tab, st) // bot shots (shots.go)
+	}
+	if err != nil {
 		r.mu.Lock()
 		if r.err == nil {
 			r.err, r.failed = err, st.Name

@@ -80,6 +80,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		emailCode      = fs.Bool("codat-email-code", false, "after the password, Codat asks for a code it says it emailed")
 		noRole         = fs.Bool("codat-no-role", false, "the Codat user lacks the Developer or Administrator role to manage integrations")
 		seedFAApp      listFlag
+		deterministic  = fs.Bool("deterministic", false, "fixed ids, secrets and dates, so two runs draw identical pages (bot shots)")
 	)
 	fs.Var(&fail500, "fail500-once", "URL `PATH` whose first request gets HTTP 500 (repeatable)")
 	fs.Var(&expire, "expire-session-on", "URL `PATH` whose first request expires the session (repeatable)")
@@ -135,6 +136,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		Variant:                    *variant,
 		Wording:                    *wording,
 		XeroDialogScreens:          *screens,
+		Deterministic:              *deterministic,
 	}
 	if !*quiet {
 		logger := log.New(stderr, "", log.Ltime|log.Lmicroseconds)

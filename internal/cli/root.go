@@ -26,6 +26,7 @@ var flagKeys = map[string]string{
 	"output.screenshots":      "screenshots",
 	"output.screenshot_steps": "screenshot-steps",
 	"browser.no_session":      "no-session",
+	"browser.viewport.scale":  "scale",
 }
 
 // exitCodeKinds lists the outcomes in exit-code order with what each means
@@ -130,6 +131,7 @@ go to stderr.
 	cmd.AddCommand(NewCmdRotate(f, nil))
 	cmd.AddCommand(NewCmdLogin(f, nil))
 	cmd.AddCommand(NewCmdSteps(f, nil))
+	cmd.AddCommand(NewCmdShots(f, nil))
 	cmd.AddCommand(NewCmdVersion(f))
 	return cmd
 }

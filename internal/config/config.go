@@ -20,8 +20,11 @@ type Config struct {
 	Output       Output    `mapstructure:"output"`
 	Notify       Notify    `mapstructure:"notify"`
 	SelectorsDir string    `mapstructure:"selectors_dir"`
-	Out          string    `mapstructure:"out"`
-	Log          Log       `mapstructure:"log"`
+	// ShotsFile is a shot list replacing the built-in one of bot shots
+	// (internal/shots/default.yaml); empty: the built-in list.
+	ShotsFile string `mapstructure:"shots_file"`
+	Out       string `mapstructure:"out"`
+	Log       Log    `mapstructure:"log"`
 }
 
 // Browser says which browser to use and how long to wait for it.

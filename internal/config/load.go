@@ -83,6 +83,7 @@ var defaults = map[string]any{
 	"output.screenshots":      "failure",
 	"output.screenshot_steps": []string{},
 	"selectors_dir":           "",
+	"shots_file":              "",
 	"out":                     "out",
 	"log.level":               "info",
 	"log.format":              "console",

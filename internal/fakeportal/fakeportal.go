@@ -60,6 +60,10 @@ type Options struct {
 	// XeroDialogScreens is the shape of the New app dialog: 1 one form, 2
 	// two screens joined by "Next". 0: 2 with Wording "2026", else 1.
 	XeroDialogScreens int
+	// Deterministic gives the ids, secrets and dates the pages show fixed
+	// values (deterministic.go), so two runs draw identical pages: for
+	// screenshots compared byte for byte.
+	Deterministic bool
 }
 
 // Faults are the fault modes. They can be changed at run time (SetFaults).
@@ -127,6 +131,9 @@ type Portals struct {
 	fired  map[string]bool // "500 "+path, "exp "+path
 	drift  *drifter        // nil when DriftSeed is 0; guarded by fmu
 	lat    latencyLog
+
+	detOnce sync.Once
+	detSrc  *deterministic
 
 	mu      sync.Mutex
 	servers []*server

@@ -187,7 +187,7 @@ func (p *Portals) faCreateApp(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	a := &FreeAgentApp{
 		ID: fmt.Sprint(len(p.st.faApps) + 1001), Name: d.Name, Description: d.Description, HomepageURL: d.HomepageURL,
-		RedirectURIs: uris, PracticeAPI: d.Practice, Identifier: randToken(22), Secret: randToken(22),
+		RedirectURIs: uris, PracticeAPI: d.Practice, Identifier: p.token("fa-identifier", 22), Secret: p.token("fa-secret", 22),
 	}
 	p.st.faApps = append(p.st.faApps, a)
 	p.st.faUnseen[a.ID] = true

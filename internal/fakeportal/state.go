@@ -167,9 +167,9 @@ func (p *Portals) AddXeroApp(name string) XeroApp {
 	defer p.mu.Unlock()
 	no := false
 	a := &XeroApp{
-		ID: newUUID(), Name: name, IntegrationType: "Web app",
+		ID: p.uuid(), Name: name, IntegrationType: "Web app",
 		CompanyURL:   "https://example.com",
-		ClientID:     newClientID(),
+		ClientID:     p.clientID(),
 		RedirectURIs: []string{"https://xero.codat.io/oauth2/callback"},
 		AITraining:   &no, SecurityAgreed: true, TermsAccepted: true,
 	}
@@ -185,7 +185,7 @@ func (p *Portals) AddFreeAgentApp(name string) FreeAgentApp {
 	a := &FreeAgentApp{
 		ID: fmt.Sprint(len(p.st.faApps) + 1001), Name: name,
 		RedirectURIs: []string{"https://freeagent.codat.io/oauth/callback"},
-		Identifier:   randToken(22), Secret: randToken(22),
+		Identifier:   p.token("fa-identifier", 22), Secret: p.token("fa-secret", 22),
 	}
 	p.st.faApps = append(p.st.faApps, a)
 	c := *a

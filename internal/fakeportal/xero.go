@@ -472,8 +472,8 @@ func (p *Portals) xeroCreateApp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := &XeroApp{
-		ID: newUUID(), Name: f.Name, IntegrationType: xeroTypeLabel(f.Type), CompanyURL: f.CompanyURL,
-		ClientID: newClientID(), TermsAccepted: true,
+		ID: p.uuid(), Name: f.Name, IntegrationType: xeroTypeLabel(f.Type), CompanyURL: f.CompanyURL,
+		ClientID: p.clientID(), TermsAccepted: true,
 	}
 	if f.RedirectURI != "" {
 		a.RedirectURIs = []string{f.RedirectURI}
@@ -712,7 +712,7 @@ func (p *Portals) xeroAPIGenerate(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusConflict, map[string]string{"error": p.L("You can have at most two client secrets. Remove one to generate another.")})
 		return
 	}
-	sec := XeroSecret{Slot: slot, Value: newXeroSecret(), CreatedAt: time.Now()}
+	sec := XeroSecret{Slot: slot, Value: p.xeroSecret(), CreatedAt: p.now()}
 	app.Secrets = append(app.Secrets, sec)
 	p.logWrite("xero", "secret generated", fmt.Sprintf("%q: client secret %d", app.Name, slot))
 	a := copyXeroApp(app)
