@@ -65,7 +65,6 @@ func shotSession(t *testing.T, hash string) *Session {
 		Shots: &ShotsRun{Dir: t.TempDir()},
 	}
 	s := newSession(tab, env, "test")
-	s.portal = "test"
 	s.AddSecret(secret.New("Kx-known-secret-42"))
 	return s
 }
@@ -78,7 +77,7 @@ var cardShot = shots.Shot{File: "card.png", Show: shots.ShowSection, Of: []strin
 // purple.
 func TestShotMasksEverySecret(t *testing.T) {
 	s := shotSession(t, "")
-	path, err := s.takeShot(s.tab, cardShot)
+	path, err := s.takeShot(s.tabs[TabProvider], s.tabs[TabProvider], cardShot)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +108,7 @@ func TestShotMasksEverySecret(t *testing.T) {
 // not written and the error is a page mismatch (exit 4).
 func TestShotDrawnOverIsNotWritten(t *testing.T) {
 	s := shotSession(t, "#over")
-	_, err := s.takeShot(s.tab, cardShot)
+	_, err := s.takeShot(s.tabs[TabProvider], s.tabs[TabProvider], cardShot)
 	var ue *shots.UnmaskedError
 	if !errors.As(err, &ue) {
 		t.Fatalf("want an unmasked region, got %v", err)
