@@ -102,6 +102,9 @@ func (r *rotation) steps(provider string) []Step {
 	for _, st := range c.steps(keys) {
 		if st.Done != nil {
 			st.Done = held
+			// Whether Codat gets a new secret is known only once the
+			// provider's lane has planned and generated it.
+			st.After = []string{keys}
 		} else {
 			st.Done = notDue
 		}
@@ -112,10 +115,10 @@ func (r *rotation) steps(provider string) []Step {
 	}
 	if provider == "xero" {
 		steps = append(steps, Step{Name: "xero.remove_old_secret", Guide: "Remove the older client secret: Codat holds the new one",
-			Writes: true, Done: notDue, Do: r.removeOldXero})
+			Writes: true, Done: notDue, After: []string{"codat.verify_switch"}, Do: r.removeOldXero})
 	} else {
 		steps = append(steps, Step{Name: "freeagent.finish_rotation", Guide: "Record the rotation and the gap",
-			Done: notDue, Do: r.finish})
+			Done: notDue, After: []string{"codat.verify_switch"}, Do: r.finish})
 	}
 	return steps
 }
