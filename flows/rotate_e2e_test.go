@@ -202,7 +202,7 @@ func TestRotateWithBothSlotsFull(t *testing.T) {
 			t.Fatal(r.err)
 		}
 		saved := t.TempDir()
-		copyDir(t, cfg.Out, saved) // the state and secret file before the rotation
+		copyDir(t, cfg.Out, saved)                                                 // the state and secret file before the rotation
 		r := rotate(t, cfg, "xero", flows.RotateOptions{}, "codat.fill_client_id") // Codat signs in side by side; it takes the keys only once they are stored
 		if fail.ExitCode(r.err) != 1 {
 			t.Fatalf("the stopped rotation: %v, want exit 1 (interrupted)", r.err)
