@@ -102,7 +102,7 @@ func (s *Session) screenshot(tab context.Context, st Step, path string) string {
 }
 
 // cover draws the masks: known secret values, password fields, every
-// element of portal marked secret, and the frame.
+// element of portal marked secret (of every portal for ""), and the frame.
 func (s *Session) cover(ctx context.Context, portal, frame string) error {
 	s.mu.Lock()
 	values := append([]string(nil), s.secrets...)
@@ -118,7 +118,7 @@ func (s *Session) cover(ctx context.Context, portal, frame string) error {
 	}
 	f := s.finder(nil)
 	for name, el := range s.Env.Selectors.Elements {
-		if !el.Secret && !el.Mask || !strings.HasPrefix(name, portal+".") {
+		if !el.Secret && !el.Mask || (portal != "" && !strings.HasPrefix(name, portal+".")) {
 			continue
 		}
 		if m, _, _ := f.Probe(ctx, el); m != nil {
