@@ -54,10 +54,12 @@ type Env struct {
 	// [redacted], for what the caller writes after the run (a webhook).
 	Scrub func(string) string
 	// AfterStep, when set, is called after each step is done and its
-	// outcome saved. An error from it abandons the run at once, as a kill
-	// of the process would: nothing more is saved, no failure is recorded,
-	// the run does not start over, and RunProvider returns that error. The
-	// tests stop a run after every step in turn with it, in process.
+	// outcome saved (from the goroutine of the step's tab: two tabs may
+	// call it at once). An error from it abandons the run at once, as a
+	// kill of the process would: the other tab's step is cut short where
+	// it is, nothing more is saved, no failure is recorded, the run does
+	// not start over, and RunProvider returns that error. The tests stop a
+	// run after every step in turn with it, in process.
 	AfterStep func(step string) error
 	// StepTimeouts gives the steps it names a timeout of their own instead
 	// of browser.step_timeout: the tests that expect an element to be

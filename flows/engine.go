@@ -419,15 +419,13 @@ func (r *runner) isAbandoned() bool {
 	return r.abandoned != nil
 }
 
-// record adds a step's outcome to the summary, with its times from the
-// start of the run, and returns it.
-func (r *runner) record(rec report.Step, start time.Time) report.Step {
+// record adds a step's outcome to the summary, with the times its work
+// started and ended from the start of the run (a screenshot after it is
+// not part of it), and returns it.
+func (r *runner) record(rec report.Step, start, end time.Time) report.Step {
 	s := r.s
-	end := s.Env.Now()
 	rec.StartedMS, rec.EndedMS = start.Sub(s.t0).Milliseconds(), end.Sub(s.t0).Milliseconds()
-	if rec.Status == "ok" || rec.Status == "failed" {
-		rec.DurationMS = end.Sub(start).Milliseconds()
-	}
+	rec.DurationMS = end.Sub(start).Milliseconds()
 	s.locked(func() { s.Summary.Steps = append(s.Summary.Steps, rec) })
 	return rec
 }
@@ -440,13 +438,13 @@ func (r *runner) step(ctx context.Context, tabName string, st Step) error {
 	start := s.Env.Now()
 	if st.Done != nil && st.Done(s) {
 		rec.Status = "done-before"
-		r.record(rec, start)
+		r.record(rec, start, start)
 		s.progress("[%2d/%d] %s: done before", pos, r.total, st.Name)
 		return nil
 	}
 	if s.Env.Mode == ModeCheck && st.Writes {
 		rec.Status = "skipped"
-		r.record(rec, start)
+		r.record(rec, start, start)
 		s.progress("skip %s (writes; check mode)", st.Name)
 		return nil
 	}
@@ -465,12 +463,13 @@ func (r *runner) step(ctx context.Context, tabName string, st Step) error {
 	} else {
 		tab, _ = s.tab(TabProvider)
 	}
+	end := s.Env.Now()
 	if r.isAbandoned() {
 		return errAbandoned // a kill: nothing recorded, nothing saved
 	}
 	if err != nil && s.Env.Mode == ModeCheck && s.checkContinues(tab, err) {
 		rec.Status, rec.Error = "failed", s.Scrub(err.Error())
-		r.record(rec, start)
+		r.record(rec, start, end)
 		s.progress("%s: %v (checking on)", st.Name, rec.Error)
 		return nil
 	}
@@ -490,7 +489,7 @@ func (r *runner) step(ctx context.Context, tabName string, st Step) error {
 			s.locked(func() { s.failureFiles = files })
 			r.expired = s.Env.Mode == ModeRun && s.signedOutDuring(tab, err)
 		}
-		r.record(rec, start)
+		r.record(rec, start, end)
 		s.Env.Log.Warn("step failed", zap.String("step", st.Name), zap.Error(errors.New(rec.Error)))
 		return err
 	}
@@ -510,7 +509,7 @@ func (r *runner) step(ctx context.Context, tabName string, st Step) error {
 	if s.wantScreenshot(st.Name) {
 		rec.Screenshot = s.screenshot(tab, st, filepath.Join(s.outDir(), "screenshots", s.Provider, fmt.Sprintf("%02d-%s.png", pos, st.Name)))
 	}
-	rec = r.record(rec, start)
+	rec = r.record(rec, start, end)
 	s.Env.Log.Debug("step done", zap.String("step", st.Name), zap.Int64("ms", rec.DurationMS))
 	return nil
 }
