@@ -116,9 +116,6 @@ func (s *Session) locked(f func()) {
 	f()
 }
 
-// setVar sets a variable of the selectors ({id}).
-func (s *Session) setVar(k, v string) { s.locked(func() { s.vars[k] = v }) }
-
 // setApp records the app the run works on.
 func (s *Session) setApp(id, url string) {
 	s.locked(func() {
