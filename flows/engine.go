@@ -120,9 +120,6 @@ func (s *Session) locked(f func()) {
 	f()
 }
 
-// setVar sets a variable of the selectors ({id}).
-func (s *Session) setVar(k, v string) { s.locked(func() { s.vars[k] = v }) }
-
 // varsNow is a copy of the run's variables.
 func (s *Session) varsNow() map[string]string {
 	s.mu.Lock()
