@@ -178,18 +178,24 @@ func (fa *freeagent) shownSecret(ctx context.Context, s *Session) (string, error
 	return v, nil
 }
 
+// identifier reads the app's OAuth identifier from its page, checked as a
+// key Codat takes (no space).
+func (fa *freeagent) identifier(ctx context.Context, s *Session) (string, error) {
+	m, err := s.Find(ctx, "freeagent.app.identifier")
+	if err != nil {
+		return "", err
+	}
+	raw, err := m.Value(ctx)
+	if err != nil {
+		return "", err
+	}
+	return checkKey("OAuth identifier", raw)
+}
+
 // readCredentials reads the OAuth identifier and secret and stores the
 // secret before going on.
 func (fa *freeagent) readCredentials(ctx context.Context, s *Session) error {
-	idm, err := s.Find(ctx, "freeagent.app.identifier")
-	if err != nil {
-		return err
-	}
-	raw, err := idm.Value(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := checkKey("OAuth identifier", raw)
+	id, err := fa.identifier(ctx, s)
 	if err != nil {
 		return err
 	}

@@ -412,15 +412,7 @@ func (r *rotation) openFreeAgentApp(ctx context.Context, s *Session) error {
 	}
 	// The identifier Codat gets with the new secret: read from the page, as
 	// the state may not have it (lost, or from an older version).
-	idm, err := s.Find(ctx, "freeagent.app.identifier")
-	if err != nil {
-		return err
-	}
-	raw, err := idm.Value(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := checkKey("OAuth identifier", raw)
+	id, err := r.fa.identifier(ctx, s)
 	if err != nil {
 		return err
 	}
