@@ -151,7 +151,8 @@ func (c codat) save(ctx context.Context, s *Session) error {
 // answerDialog answers "Enable <integration>" per codat.enable and waits for
 // the dialog to close.
 func (c codat) answerDialog(ctx context.Context, s *Session) error {
-	if _, err := s.Find(ctx, "codat.enable_dialog.dialog"); err != nil {
+	dialog, err := s.Find(ctx, "codat.enable_dialog.dialog")
+	if err != nil {
 		return err
 	}
 	button := "codat.enable_dialog.later"
@@ -161,7 +162,7 @@ func (c codat) answerDialog(ctx context.Context, s *Session) error {
 	if err := s.Click(ctx, button); err != nil {
 		return err
 	}
-	return s.finder(nil).Gone(ctx, s.El("codat.enable_dialog.dialog"))
+	return dialog.Gone(ctx)
 }
 
 // verifySwitch opens Accounting integrations and checks the switch. With

@@ -190,7 +190,7 @@ func noDisplay(portal, path string) error {
        bot login %s
      then copy the session file it writes to %s on this machine (keep it mode 600; it is portable); or
   2. drive a browser on your workstation from here: on the workstation run
-       chromium --remote-debugging-port=9222 --user-data-dir="$(mktemp -d)"
+       chromium --remote-debugging-port=9222 --enable-blink-features=ComputedAccessibilityInfo --user-data-dir="$(mktemp -d)"
        ssh -R 9222:127.0.0.1:9222 <this machine>
      and in that ssh session run
        BOT_BROWSER_REMOTE_URL=http://127.0.0.1:9222 bot login %s
