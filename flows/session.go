@@ -37,36 +37,29 @@ func (s *Session) files() *sessionFiles {
 	return s.sess
 }
 
-// sessionPortals are the portals a provider's run signs in to.
-func sessionPortals(provider string) []string {
-	return []string{provider, "codat"}
+// sessionPortals are the portals a run for target signs in to.
+func sessionPortals(target string) []string {
+	ps, _ := portalsOf(target)
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name
+	}
+	return out
 }
 
 // portalOrigins are the origins whose cookies and storage make up portal's
 // session: its sign-in host and its app.
 func (s *Session) portalOrigins(portal string) []string {
-	c := s.Env.Config
-	switch portal {
-	case "xero":
-		return []string{origin(c.Xero.LoginURL), origin(c.Xero.DeveloperURL)}
-	case "codat":
-		return []string{origin(c.Codat.LoginURL), origin(c.Codat.URL)}
-	case "freeagent":
-		return []string{origin(c.FreeAgent.URL)}
+	if p := portalNamed(portal); p != nil {
+		return p.Origins(s.Env.Config)
 	}
 	return nil
 }
 
 // portalAccount is the email of the account the bot signs in to portal with.
 func (s *Session) portalAccount(portal string) string {
-	c := s.Env.Config
-	switch portal {
-	case "xero":
-		return c.Xero.Email
-	case "codat":
-		return c.Codat.Email
-	case "freeagent":
-		return c.FreeAgent.Email
+	if p := portalNamed(portal); p != nil {
+		return s.Env.Config.Value(p.Config.Email)
 	}
 	return ""
 }
@@ -210,9 +203,6 @@ func (s *Session) tickTrust(ctx context.Context, f *locate.Finder, si *signIn) {
 	}
 }
 
-// LoginPortals are the portals `bot login` signs in to.
-var LoginPortals = []string{"xero", "freeagent", "codat"}
-
 // Login opens portal's signed-in page in the tab of ctx (a visible browser,
 // or one attached through browser.remote_url) and, when the portal shows
 // its sign-in instead, fills what the bot can (email, password, a code
@@ -291,15 +281,8 @@ const ModeLogin Mode = "login"
 // loginTarget is the sign-in of portal, the page a signed-in account sees
 // and that page's ready element.
 func loginTarget(s *Session, portal string) (*signIn, string, string, error) {
-	switch portal {
-	case "xero":
-		x := &xero{}
-		return xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading", nil
-	case "freeagent":
-		fa := &freeagent{}
-		return freeagentSignIn(s), fa.appsURL(s), "freeagent.my_apps.create", nil
-	case "codat":
-		return codatSignIn(s), codat{}.integrationsURL(s), "codat.integrations.heading", nil
+	if p := portalNamed(portal); p != nil {
+		return p.SignIn(s), p.Home(s), p.HomeReady, nil
 	}
 	return nil, "", "", fail.New(fail.Config, "unknown portal %q: choose one of %s", portal, strings.Join(LoginPortals, ", "))
 }

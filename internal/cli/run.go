@@ -166,7 +166,7 @@ func runRun(opts *RunOptions) error {
 	if err != nil {
 		return fmt.Errorf("load configuration: %w", err)
 	}
-	if err := cfg.Validate(opts.Provider); err != nil {
+	if err := flows.ValidateConfig(cfg, opts.Provider); err != nil {
 		return err
 	}
 	if err := flows.CheckStepNames(opts.Provider, opts.Mode, cfg.Output.ScreenshotSteps); err != nil {

@@ -132,7 +132,7 @@ func shotsRun(opts *ShotsOptions) error {
 	}
 	var problems []error
 	for _, p := range plan.providers {
-		if err := cfg.Validate(p); err != nil {
+		if err := flows.ValidateConfig(cfg, p); err != nil {
 			problems = append(problems, err)
 		}
 	}
