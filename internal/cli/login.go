@@ -54,7 +54,7 @@ func NewCmdLogin(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
 		Getenv:        f.Getenv,
 	}
 	cmd := &cobra.Command{
-		Use:   "login <xero|freeagent|codat>",
+		Use:   "login <" + strings.Join(flows.LoginPortals, "|") + ">",
 		Short: "Sign in once with a person's help and save the session the runs reuse",
 		Long: `Open the portal's sign-in page in a visible browser window, fill in what the bot
 can (email, password, a code from the TOTP secret, "Trust this device"), and wait

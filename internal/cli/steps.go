@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -26,7 +27,7 @@ type StepsOptions struct {
 func NewCmdSteps(f *Factory, runF func(*StepsOptions) error) *cobra.Command {
 	opts := &StepsOptions{IO: f.IOStreams}
 	cmd := &cobra.Command{
-		Use:   "steps <xero|freeagent>",
+		Use:   "steps <" + strings.Join(flows.Providers, "|") + ">",
 		Short: "List the named steps of a run, with the guide's line each one automates",
 		Long: `List, in order, the steps that bot run (bot check with --check, bot rotate
 with --rotate) goes through for the provider: each step's name and the line of
