@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -282,6 +283,7 @@ func (s *Session) checkOneOf(ctx context.Context, page string, elements ...strin
 // element the portal reworded in a way the bot follows, with the fix file
 // written for them; else success.
 func checkOutcome(s *Session) error {
+	s.groupChecks()
 	fixes, ferr := s.fixes.write(s.Env.Selectors, filepath.Join(s.outDir(), "selectors-fix"), s.varsNow())
 	if ferr != nil {
 		s.Env.Log.Warn("could not write the selector fixes", zap.Error(ferr))
@@ -327,6 +329,18 @@ func checkOutcome(s *Session) error {
 	return &fail.Error{Kind: fail.Mismatch, Portal: strings.SplitN(first, ".", 2)[0], Page: page, Element: first,
 		Hint: "the portal changed: update the selectors (selectors_dir) for the elements listed",
 		Err:  fmt.Errorf("%d element(s) no longer match:\n  %s", len(bad), strings.Join(bad, "\n  "))}
+}
+
+// groupChecks orders the check's rows portal by portal, in the registry's
+// order (the portals' tabs fill them side by side), each portal's in the
+// order they were checked.
+func (s *Session) groupChecks() {
+	s.locked(func() {
+		rank := func(c report.Check) int {
+			return slices.IndexFunc(registry, func(p *Portal) bool { return p.Name == portalOf(c.Page) })
+		}
+		slices.SortStableFunc(s.Summary.Checks, func(a, b report.Check) int { return rank(a) - rank(b) })
+	})
 }
 
 // checkContinues records a page that did not match and lets the check go on
