@@ -148,11 +148,16 @@ func (s *Session) markNotWalked(page string) {
 	})
 }
 
-// closeDialog closes an open dialog without submitting it (Escape): the
-// check's stand-in for the step that would create.
-func closeDialog(ctx context.Context, _ *Session) error {
-	_ = chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape))
-	return nil
+// closeDialog closes the open dialog of the page without submitting it
+// (Escape), and waits until it is gone: the check's stand-in for the step
+// that would create.
+func closeDialog(page string) func(ctx context.Context, s *Session) error {
+	return func(ctx context.Context, s *Session) error {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+			return err
+		}
+		return s.finder(nil).Gone(ctx, s.El(page+"."+s.Env.Selectors.Page(page).Ready))
+	}
 }
 
 // checkPage resolves every unconditional element of page.

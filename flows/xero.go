@@ -48,7 +48,7 @@ var xeroPortal = &Portal{
 	Pages: []Page{
 		{Name: "xero.my_apps", Guide: "My Apps matches"},
 		{Name: "xero.new_app", Guide: "The New app dialog matches (closed without creating)",
-			Reach: (&xero{}).newApp, Next: (&xero{}).nextScreen, Leave: closeDialog},
+			Reach: (&xero{}).newApp, Next: (&xero{}).nextScreen, Leave: closeDialog("xero.new_app")},
 		{Name: "xero.app_details", From: "xero.my_apps", Guide: "App details matches (when the app exists)", Reach: (&xero{}).openApp},
 		{Name: "xero.configuration", Guide: "Configuration matches (when the app exists)", Reach: (&xero{}).openConfiguration,
 			// One of the two generate buttons shows, unless two secrets are live.
@@ -108,8 +108,10 @@ func (x *xero) myAppsURL(s *Session) string {
 // openApp opens the app named app.name from My Apps (bot check reaches
 // App details so; the run comes there by creating it).
 func (x *xero) openApp(ctx context.Context, s *Session) error {
-	if _, err := s.open(ctx, xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading"); err != nil {
-		return err
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.heading")); m == nil {
+		if _, err := s.open(ctx, xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading"); err != nil {
+			return err
+		}
 	}
 	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.app_link")); m == nil {
 		return notThere("no app named %q", s.Env.Config.App.Name)
