@@ -333,7 +333,9 @@ func (c *Config) Validate(portals, known []Portal) error {
 	var p problems
 	var names []string
 	for _, pt := range portals {
-		names = append(names, pt.Name)
+		if pt.RedirectURI != "" { // a provider: the header names the run's
+			names = append(names, pt.Name)
+		}
 		// The account, the portal's URLs, its own rules.
 		p.required(pt.Email, c.Value(pt.Email))
 		p.requiredSecret(pt.Password, c.SecretValue(pt.Password))
