@@ -173,11 +173,13 @@ func (s *Session) checkPage(ctx context.Context, page string) error {
 // dialog's second screen: the first screen's elements are checked already).
 func (s *Session) checkPageExcept(ctx context.Context, page string, skip func(name string) bool) error {
 	p := s.Env.Selectors.Page(page)
+	var ready *locate.Match
 	if p.Ready != "" {
 		if s.knownMissing(page + "." + p.Ready) {
 			return nil // an earlier step waited for this page in vain: reported once
 		}
-		if _, err := s.Find(ctx, page+"."+p.Ready); err != nil {
+		m, err := s.Find(ctx, page+"."+p.Ready)
+		if err != nil {
 			var nf *locate.NotFoundError
 			if errors.As(err, &nf) {
 				s.recordCheck(page, page+"."+p.Ready, nil, nf)
@@ -185,9 +187,16 @@ func (s *Session) checkPageExcept(ctx context.Context, page string, skip func(na
 			}
 			return err
 		}
+		ready = m
 	}
 	for _, el := range s.Env.Selectors.PageElements(page) {
 		if skip != nil && skip(el.Name) {
+			continue
+		}
+		if ready != nil && el.Name == ready.Element.Name {
+			// Found above, with the step's wait (a rewording followed
+			// there is reported as such): not looked for twice.
+			s.recordCheck(page, el.Name, ready, nil)
 			continue
 		}
 		if el.When != "" {
