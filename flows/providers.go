@@ -211,15 +211,6 @@ func AllConfigPortals() []config.Portal {
 	return out
 }
 
-// Titles are the portals' names for people, by name.
-func Titles() map[string]string {
-	out := map[string]string{}
-	for _, p := range registry {
-		out[p.Name] = p.Title
-	}
-	return out
-}
-
 // signInStep is a portal's first step: open its home page, signing in when
 // it asks.
 func (p *Portal) signInStep() Step {
