@@ -39,8 +39,11 @@ func checkSteps(portals []*Portal) []Step {
 	var steps []Step
 	for i, p := range portals {
 		tab := p.Name
-		if i == 0 {
+		switch {
+		case i == 0:
 			tab = ""
+		case p.Provider == nil:
+			tab = TabCodat // the portal the providers deliver to: its tab in a run too
 		}
 		si := p.signInStep()
 		si.Tab = tab
