@@ -68,13 +68,16 @@ type Env struct {
 	// Shots, when set, takes docs screenshots after their steps (bot
 	// shots, shots.go).
 	Shots *ShotsRun
+	// CheckedPage, when set, is called in check mode once each page's
+	// elements are resolved, with the page still on screen (a dialog still
+	// open), in the page's tab: a report takes its picture there. Two tabs
+	// may call it at once.
+	CheckedPage func(tab context.Context, page string)
 }
 
-// Providers the bot knows.
-var Providers = []string{"xero", "freeagent"}
-
-// RunProvider does the whole job for provider ("xero" or "freeagent") in the
-// browser tab of ctx (a chromedp context). Each step is bounded by
+// RunProvider does the whole job for provider (one of Providers; in check
+// mode also All, every portal at once) in the browser tab of ctx (a
+// chromedp context). Each step is bounded by
 // browser.step_timeout; the caller bounds the whole run (the CLI applies
 // browser.timeout around the browser start and the flow). The summary is
 // filled as far as the run got, also when it returns an error.
@@ -95,10 +98,11 @@ func StepsFor(provider string, mode Mode) ([]Step, error) {
 		return RotateSteps(provider)
 	}
 	if mode == ModeCheck {
-		if _, err := Steps(provider); err != nil {
+		portals, err := portalsOf(provider)
+		if err != nil {
 			return nil, err
 		}
-		return checkSteps(provider), nil
+		return checkSteps(portals), nil
 	}
 	return Steps(provider)
 }
