@@ -24,16 +24,72 @@
   const TEXT_ENTRY = new Set(["textbox", "searchbox", "combobox", "spinbutton"]);
   const SKIP = new Set(["SCRIPT", "STYLE", "TEMPLATE", "HEAD", "META", "LINK", "TITLE", "NOSCRIPT"]);
 
+  // The browser's role and name of an element (computedRole/computedName)
+  // are exact but dear: each read walks the accessibility tree of the whole
+  // document. So byRole reads them only for elements that can have the
+  // role and can bear the name, found by cheap DOM tests that never leave
+  // out an element that has them (supersets): the elements HTML gives the
+  // role (IMPLICIT, as HTML-AAM maps them), any element whose role
+  // attribute names it, any custom element (its ElementInternals may), and
+  // for a name, the elements whose own words, in any attribute a name is
+  // taken from, hold the name's letters in order.
+  const IMPLICIT = {
+    button: "button,input[type=button],input[type=submit],input[type=reset],input[type=image],summary",
+    link: "a[href],area[href]",
+    heading: "h1,h2,h3,h4,h5,h6",
+    dialog: "dialog", alertdialog: "dialog",
+    checkbox: "input[type=checkbox]", radio: "input[type=radio]", switch: "input[type=checkbox]",
+    textbox: "input:not([type]),input[type=text],input[type=email],input[type=tel],input[type=url],input[type=password],textarea,[contenteditable]:not([contenteditable=false])",
+    searchbox: "input[type=search]", spinbutton: "input[type=number]", slider: "input[type=range]",
+    combobox: "select,input[list],input:not([type]),input[type=text],input[type=email],input[type=tel],input[type=url],input[type=search]",
+    listbox: "select,datalist", option: "option", status: "output", img: "img,svg",
+    list: "ul,ol,menu", listitem: "li", table: "table", row: "tr", cell: "td", columnheader: "th", rowheader: "th",
+    form: "form", navigation: "nav", main: "main", banner: "header", contentinfo: "footer", region: "section",
+    article: "article", group: "fieldset,details,optgroup", radiogroup: "", tab: "", menuitem: "", alert: "",
+    paragraph: "p", progressbar: "progress", meter: "meter", separator: "hr",
+  };
+  const mayHave = (el, roles) => {
+    const attr = el.getAttribute("role");
+    // A role attribute the browser does not know falls back to the next
+    // token or the element's own role: test both.
+    if (attr && attr.split(/\s+/).some(r => roles.includes(r))) return true;
+    if (el.tagName.includes("-")) return true;
+    return roles.some(r => IMPLICIT[r] === undefined || (IMPLICIT[r] !== "" && el.matches(IMPLICIT[r])));
+  };
+  const squash = (t) => (t || "").replace(/\s+/g, "").toLowerCase();
+  // mayBeNamed: every word the name could come from (text, labels, the
+  // attributes a name is computed from, those of the descendants too)
+  // holds the wanted name's letters, white space aside.
+  const mayBeNamed = (el, want) => {
+    const w = squash(want);
+    let t = el.textContent || "";
+    const attrs = ["aria-label", "alt", "title", "value", "placeholder"];
+    const add = (e) => { for (const a of attrs) { const v = e.getAttribute && e.getAttribute(a); if (v) t += " " + v; } };
+    add(el);
+    if (el.value && typeof el.value === "string") t += " " + el.value;
+    for (const e of el.querySelectorAll("[aria-label],[alt],[title],[value],[placeholder]")) add(e);
+    if (el.labels) for (const l of el.labels) t += " " + l.textContent;
+    for (const id of (el.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean)) {
+      const l = el.getRootNode().getElementById && el.getRootNode().getElementById(id);
+      if (l) { t += " " + l.textContent; add(l); }
+    }
+    if (el.shadowRoot) t += " " + el.shadowRoot.textContent;
+    return squash(t).includes(w);
+  };
+
   // byRole returns the elements under root (root included) whose role, as
   // the browser computes it for assistive technology, is one of roles (any
   // role in only, or any at all, when roles is empty) and whose accessible
   // name is name (normalised; any name when name is empty).
   const byRole = (root, roles, name, only) => {
     const want = name ? norm(name) : "";
+    const wanted = roles.length ? roles : (only ? [...only] : null);
     const out = [];
     const all = root.nodeType === 9 ? deepAll(root) : [root, ...deepAll(root)];
     for (const el of all) {
       if (SKIP.has(el.tagName)) continue;
+      if (wanted && !mayHave(el, wanted)) continue;
+      if (want && !mayBeNamed(el, want)) continue;
       const r = el.computedRole;
       if (!r || r === "none" || r === "generic" || r === "presentation") continue;
       if (roles.length ? !roles.includes(r) : (only && !only.has(r))) continue;
