@@ -3,6 +3,7 @@ package locate
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -11,76 +12,123 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"portalbot/selectors"
 )
 
-// The bot's page script (js/engine.js) is installed once per document in
-// an isolated world of the tab's main frame, as Playwright installs its
-// injected script: the page's own scripts cannot see or change it, and a
-// look or a wait is one call to the page instead of one per locator,
-// candidate and check. A navigation destroys the world; the next call finds
-// its objects gone and installs the engine in the new document.
+// The bot's page script (js/engine.js) lives in an isolated world of the
+// tab's main frame, as Playwright's injected script does: the page's own
+// scripts cannot see or change it, and a look or a wait is one call to the
+// page instead of one per locator, candidate and check. The first use in a
+// tab registers the script for every new document of the tab (the browser
+// runs it as it creates the document, while the page loads) and installs
+// it in the current one; the tab's events say which execution context is
+// the world of the current document, so a navigation costs no call.
 
 // WorldName is the name of the bot's isolated world (shown by DevTools).
 const WorldName = "portalbot"
 
-// world is the bot's isolated world in a tab's current document.
-type world struct {
-	ctx runtime.ExecutionContextID
-	doc runtime.RemoteObjectID // the document, seen from the world
+// tabWorld is what the bot knows of its world in one tab.
+type tabWorld struct {
+	mu     sync.Mutex
+	ctx    runtime.ExecutionContextID // the world of the current document; 0 when unknown
+	unique string                     // its unique id (what a destroyed event names)
 }
 
-// worlds holds the current world of each tab, by its chromedp target.
-var worlds sync.Map // *chromedp.Target → world
-
-func tabKey(ctx context.Context) any {
-	if c := chromedp.FromContext(ctx); c != nil && c.Target != nil {
-		return c.Target
-	}
-	return nil
+func (t *tabWorld) get() runtime.ExecutionContextID {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.ctx
 }
 
-// currentWorld returns the tab's world, installing the engine when the tab
-// has none yet (or fresh is set: the document changed).
-func currentWorld(ctx context.Context, fresh bool) (world, error) {
-	key := tabKey(ctx)
-	if key != nil && !fresh {
-		if w, ok := worlds.Load(key); ok {
-			return w.(world), nil
+func (t *tabWorld) set(id runtime.ExecutionContextID, unique string) {
+	t.mu.Lock()
+	t.ctx, t.unique = id, unique
+	t.mu.Unlock()
+}
+
+// worlds holds each tab's world, by its chromedp target.
+var worlds sync.Map // *chromedp.Target → *tabWorld
+
+// currentWorld returns the execution context of the bot's world in the
+// tab's current document: the one the tab's events announced, or (first
+// use, or fresh: the known one is gone and none was announced) one it
+// creates and installs the engine in.
+func currentWorld(ctx context.Context, fresh bool) (runtime.ExecutionContextID, error) {
+	c := chromedp.FromContext(ctx)
+	if c == nil || c.Target == nil {
+		if err := chromedp.Do(ctx); err != nil { // a tab not opened yet
+			return 0, fmt.Errorf("locate: %w", err)
+		}
+		if c = chromedp.FromContext(ctx); c == nil || c.Target == nil {
+			return 0, fmt.Errorf("locate: not a browser tab")
 		}
 	}
-	tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
-	if err != nil {
-		return world{}, fmt.Errorf("locate: install the page script: %w", err)
+	v, loaded := worlds.LoadOrStore(c.Target, &tabWorld{})
+	tw := v.(*tabWorld)
+	if !loaded {
+		if err := watch(ctx, c.Target.TargetID, tw); err != nil {
+			worlds.Delete(c.Target)
+			return 0, err
+		}
 	}
-	if tree.FrameTree == nil || tree.FrameTree.Frame == nil {
-		return world{}, fmt.Errorf("locate: install the page script: the tab has no frame")
+	if id := tw.get(); id != 0 && !fresh {
+		return id, nil
 	}
-	iw, err := chromedp.Call(ctx, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: tree.FrameTree.Frame.ID, WorldName: WorldName})
+	iw, err := chromedp.Call(ctx, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: cdp.FrameID(c.Target.TargetID), WorldName: WorldName})
 	if err != nil {
-		return world{}, fmt.Errorf("locate: install the page script: %w", err)
+		return 0, fmt.Errorf("locate: install the page script: %w", err)
 	}
 	r, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: jsEngine, ContextID: iw.ExecutionContextID})
 	if err != nil {
-		return world{}, fmt.Errorf("locate: install the page script: %w", err)
+		return 0, fmt.Errorf("locate: install the page script: %w", err)
 	}
 	if r.ExceptionDetails != nil {
-		return world{}, fmt.Errorf("locate: install the page script: %s", exceptionText(r.ExceptionDetails))
+		return 0, fmt.Errorf("locate: install the page script: %s", exceptionText(r.ExceptionDetails))
 	}
-	w := world{ctx: iw.ExecutionContextID, doc: r.Result.ObjectID}
-	if key != nil {
-		worlds.Store(key, w)
+	tw.mu.Lock()
+	if tw.ctx != iw.ExecutionContextID { // its created event may have come first
+		tw.ctx, tw.unique = iw.ExecutionContextID, ""
 	}
-	return w, nil
+	tw.mu.Unlock()
+	return iw.ExecutionContextID, nil
 }
 
-// Forget drops what the bot knows of the tab's page script (a tab closed).
-func Forget(ctx context.Context) {
-	if key := tabKey(ctx); key != nil {
-		worlds.Delete(key)
+// watch registers the engine for the tab's new documents and follows the
+// tab's execution contexts: the world created for a new main-frame document
+// becomes the current one.
+func watch(ctx context.Context, tab target.ID, tw *tabWorld) error {
+	err := chromedp.Listen(context.WithoutCancel(ctx), func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventExecutionContextCreated:
+			if ev.Context == nil || ev.Context.Name != WorldName {
+				return
+			}
+			var aux struct {
+				FrameID string `json:"frameId"`
+			}
+			if json.Unmarshal(ev.Context.AuxData, &aux) == nil && aux.FrameID == string(tab) {
+				tw.set(ev.Context.ID, ev.Context.UniqueID)
+			}
+		case *runtime.EventExecutionContextDestroyed:
+			tw.mu.Lock()
+			if tw.unique == ev.ExecutionContextUniqueID {
+				tw.ctx, tw.unique = 0, ""
+			}
+			tw.mu.Unlock()
+		case *runtime.EventExecutionContextsCleared:
+			tw.set(0, "")
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("locate: follow the tab's documents: %w", err)
 	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: jsEngine, WorldName: WorldName}); err != nil {
+		return fmt.Errorf("locate: register the page script: %w", err)
+	}
+	return nil
 }
 
 // stale errors say the world's document is gone (the tab navigated).
@@ -95,19 +143,44 @@ func stale(err error) bool {
 	return false
 }
 
-// onEngine runs fn (a function of the engine, this = the document) in the
-// tab's world, installing the engine again when the document changed.
-func onEngine(ctx context.Context, fn, group string, byValue, await bool, args ...any) (*runtime.RemoteObject, error) {
-	for try := 0; ; try++ {
-		w, err := currentWorld(ctx, try > 0)
+// onEngine calls method of the engine with the document and args (JSON
+// values) in the tab's world, waiting for its promise when await is set;
+// when the document changed meanwhile it calls again in the new one.
+func onEngine(ctx context.Context, method, group string, byValue, await bool, args ...any) (*runtime.RemoteObject, error) {
+	var expr strings.Builder
+	expr.WriteString("globalThis.__portalbot." + method + "(document")
+	for _, a := range args {
+		b, err := json.Marshal(a)
 		if err != nil {
 			return nil, err
 		}
-		r, err := call(ctx, w.doc, fn, group, byValue, await, args...)
+		expr.WriteString(", ")
+		expr.Write(b)
+	}
+	expr.WriteString(")")
+	for try := 0; ; try++ {
+		id, err := currentWorld(ctx, try > 0)
+		if err != nil {
+			return nil, err
+		}
+		p := runtime.EvaluateParams{Expression: expr.String(), ContextID: id, ObjectGroup: group}
+		if byValue {
+			p.ReturnByValue = new(true)
+		}
+		if await {
+			p.AwaitPromise = new(true)
+		}
+		r, err := chromedp.Call(ctx, runtime.Evaluate, p)
+		if err == nil && r.ExceptionDetails != nil {
+			err = errors.New("locate: page script: " + exceptionText(r.ExceptionDetails))
+		}
 		if err != nil && try == 0 && ctx.Err() == nil && stale(err) {
 			continue
 		}
-		return r, err
+		if err != nil {
+			return nil, err
+		}
+		return r.Result, nil
 	}
 }
 
@@ -184,8 +257,6 @@ type found struct {
 	Error   string `json:"error"`
 }
 
-const jsFind = `function(specs, ms) { return globalThis.__portalbot.find(this, specs, ms); }`
-
 // exact looks for els as written, in order, and returns the first found
 // (which says which); with d > 0 it waits up to d in the page for one of
 // them to show, waking on DOM changes.
@@ -197,7 +268,7 @@ func (f *Finder) exact(ctx context.Context, els []*selectors.Element, d time.Dur
 		}
 	}
 	f.newGroup(ctx)
-	obj, err := onEngine(ctx, jsFind, f.group, false, d > 0, specs, d.Milliseconds())
+	obj, err := onEngine(ctx, "find", f.group, false, d > 0, specs, d.Milliseconds())
 	if err != nil {
 		return nil, -1, 0, err
 	}

@@ -102,8 +102,7 @@ type Finder struct {
 	// changed (the run reports them).
 	OnDrift func(Drift)
 	group   string
-	world   runtime.ExecutionContextID // of the document the slow path looks in
-	closest string                     // what the last drift attempt came nearest to
+	closest string // what the last drift attempt came nearest to
 }
 
 // Find waits until el resolves to exactly one visible element. The wait
@@ -189,7 +188,7 @@ func (f *Finder) Gone(ctx context.Context, el *selectors.Element) error {
 	}
 	start := time.Now()
 	for {
-		r, err := onEngine(ctx, jsGone, "", true, true, spec, slice(ctx, start, 0).Milliseconds())
+		r, err := onEngine(ctx, "gone", "", true, true, spec, slice(ctx, start, 0).Milliseconds())
 		if err == nil && string(r.Value) == "true" {
 			m, _, err := f.Probe(ctx, el)
 			if m == nil && (err == nil || transient(err)) {
@@ -228,8 +227,6 @@ func (m *Match) Gone(ctx context.Context) error {
 }
 
 const jsHidden = `function(ms) { return globalThis.__portalbot.hidden(this, ms); }`
-
-const jsGone = `function(spec, ms) { return globalThis.__portalbot.gone(this, spec, ms); }`
 
 // First waits until any of els resolves and returns the first that did: the
 // way to tell which page the portal showed (form, two-step, error, captcha).
@@ -421,20 +418,21 @@ func (f *Finder) fillText(s string) string {
 // document is the tab's document seen from the bot's world, where every
 // element the finder returns lives (so the engine's actions apply to it).
 func (f *Finder) document(ctx context.Context) (runtime.RemoteObjectID, error) {
-	w, err := currentWorld(ctx, false)
-	if err != nil {
-		return "", err
-	}
-	// The cached world may belong to a document the tab has left.
-	if _, err := chromedp.Call(ctx, runtime.GetProperties, runtime.GetPropertiesParams{ObjectID: w.doc, OwnProperties: new(true)}); err != nil {
-		if w, err = currentWorld(ctx, true); err != nil {
+	for try := 0; ; try++ {
+		id, err := currentWorld(ctx, try > 0)
+		if err != nil {
 			return "", err
 		}
+		r, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: "document", ContextID: id, ObjectGroup: f.group})
+		if err != nil && try == 0 && stale(err) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		return r.Result.ObjectID, nil
 	}
-	f.world = w.ctx
-	return w.doc, nil
 }
-
 func evaluate(ctx context.Context, expr, group string) (*runtime.RemoteObject, *runtime.ExceptionDetails, error) {
 	r, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: expr, ObjectGroup: group})
 	return r.Result, r.ExceptionDetails, err
