@@ -48,9 +48,10 @@ func Find(configured string) (string, error) {
 const EngineFlag = "--enable-blink-features=ComputedAccessibilityInfo"
 
 // AllocatorOptions are the flags the bot launches the browser with: the
-// defaults of chromedp (headless, background networking off, a fresh
-// temporary profile that chromedp removes, --no-sandbox only as root) plus a
-// fixed window size so screenshots have the configured viewport.
+// defaults of chromedp (headless, background networking off, sRGB colour
+// profile, a fresh temporary profile that chromedp removes, --no-sandbox only
+// as root) plus a fixed window size so screenshots have the configured
+// viewport, and partial raster off so the same page gives the same pixels.
 func AllocatorOptions(execPath string, vp config.Viewport) []chromedp.ExecAllocatorOption {
 	opts := append([]chromedp.ExecAllocatorOption{}, chromedp.DefaultExecAllocatorOptions[:]...)
 	opts = append(opts,
@@ -61,6 +62,14 @@ func AllocatorOptions(execPath string, vp config.Viewport) []chromedp.ExecAlloca
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("mute-audio", true),
 		chromedp.Flag("enable-blink-features", "ComputedAccessibilityInfo"),
+		// With partial raster, a tile whose previous buffer the compositor
+		// has handed back in time is redrawn only where the page changed
+		// (a mask or frame added, a dialog opened), else whole; the anti-
+		// aliased edges of a rounded card then come out one shade apart
+		// from one run to the next, by timing (bot shots, two runs on the
+		// replicas). Whole tiles cost a little more raster work and make
+		// pictures reproducible to the byte.
+		chromedp.Flag("disable-partial-raster", true),
 	)
 	if vp.Width > 0 && vp.Height > 0 {
 		opts = append(opts, chromedp.WindowSize(vp.Width, vp.Height))
