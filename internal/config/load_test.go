@@ -70,6 +70,7 @@ func TestLoadDefaults(t *testing.T) {
 		FreeAgent: FreeAgent{URL: "https://dev.freeagent.com"},
 		Codat:     Codat{URL: "https://app.codat.io", LoginURL: "https://authentication.codat.io", Enable: "now"},
 		Output:    Output{Screenshots: "failure"},
+		Check:     Check{PixelThreshold: 0.1, MaxDiffRatio: 0.001},
 		Out:       "out",
 		Log:       Log{Level: "info", Format: "console"},
 	}
@@ -391,6 +392,10 @@ func TestValidate(t *testing.T) {
 		{"viewport", "xero", func(c *Config) { c.Browser.Viewport = Viewport{} },
 			[]string{"browser.viewport.width", "browser.viewport.height", "browser.viewport.scale"}},
 		{"out", "xero", func(c *Config) { c.Out = "" }, []string{"out is required: set BOT_OUT"}},
+		{"pixel threshold above 1", "xero", func(c *Config) { c.Check.PixelThreshold = 1.5 }, []string{"check.pixel_threshold must be from 0 to 1 (got 1.5)", "BOT_CHECK_PIXEL_THRESHOLD"}},
+		{"diff ratio below 0", "xero", func(c *Config) { c.Check.MaxDiffRatio = -0.1 }, []string{"check.max_diff_ratio must be from 0 to 1", "BOT_CHECK_MAX_DIFF_RATIO"}},
+		{"update baselines without a directory", "xero", func(c *Config) { c.Check.UpdateBaselines = true }, []string{"check.update_baselines needs check.baselines_dir", "BOT_CHECK_BASELINES_DIR"}},
+		{"update baselines", "xero", func(c *Config) { c.Check.UpdateBaselines, c.Check.BaselinesDir = true, "baselines" }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
