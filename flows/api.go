@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"portalbot/internal/checkreport"
 	"portalbot/internal/config"
 	"portalbot/internal/fail"
 	"portalbot/internal/report"
@@ -68,6 +69,10 @@ type Env struct {
 	// Shots, when set, takes docs screenshots after their steps (bot
 	// shots, shots.go).
 	Shots *ShotsRun
+	// Captures, when set, makes a check take one picture of each page it
+	// checks, secrets covered, with the box of each element it found
+	// (check_picture.go), for bot check's reports. Nil: no picture.
+	Captures *checkreport.Captures
 }
 
 // Providers the bot knows.

@@ -71,6 +71,7 @@ func (s *Session) checkPage(ctx context.Context, page string) error {
 // checkPageExcept checks the elements of page that skip does not name (a
 // dialog's second screen: the first screen's elements are checked already).
 func (s *Session) checkPageExcept(ctx context.Context, page string, skip func(name string) bool) error {
+	defer s.pageChecked(ctx, page, skip != nil) // its picture, for the reports (check_picture.go)
 	p := s.Env.Selectors.Page(page)
 	if p.Ready != "" {
 		if s.knownMissing(page + "." + p.Ready) {
@@ -149,6 +150,7 @@ func (s *Session) recordCheck(page, element string, m *locate.Match, nf *locate.
 	default:
 		c.Status = "missing"
 	}
+	s.notePicture(page, m)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.Summary.Checks { // a page checked twice keeps its last result
@@ -229,6 +231,7 @@ func (x *xero) checkApp(ctx context.Context, s *Session) error {
 // checkOneOf records the first of elements that shows, or the first element
 // as missing when none does: alternatives that depend on the portal's state.
 func (s *Session) checkOneOf(ctx context.Context, page string, elements ...string) error {
+	defer s.pageChecked(ctx, page, false)
 	els := make([]*selectors.Element, len(elements))
 	for i, n := range elements {
 		els[i] = s.El(n)

@@ -84,6 +84,7 @@ type Session struct {
 	codatHeldAtStart bool
 
 	fixes        selectorFixes // check mode: what the selectors data should say now
+	pics         checkPictures // check mode: the elements to outline in the pages' pictures
 	mu           sync.Mutex
 	drifts       []locate.Drift    // rewordings followed, one per element and words
 	vars         map[string]string // {app}, {integration}, {key}, {id}
