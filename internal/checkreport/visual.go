@@ -143,6 +143,9 @@ func Diff(want, got image.Image, threshold float64) (n, total int, diff image.Im
 	if err != nil {
 		return 0, 0, nil, fmt.Errorf("compare pictures: %w", err)
 	}
+	if out == nil { // identical pictures: pixelmatch draws nothing
+		out = got
+	}
 	b := got.Bounds()
 	return n, b.Dx() * b.Dy(), out, nil
 }
