@@ -124,6 +124,8 @@ func measure(ctx context.Context, ms []*locate.Match) map[string]checkreport.Rec
 // pixels that every mask is one solid colour.
 func (s *Session) takePicture(ctx context.Context, page string, screen int, ms []*locate.Match) (checkreport.Capture, error) {
 	c := checkreport.Capture{Page: page, Screen: screen, TakenAt: s.Env.Now()}
+	t0 := time.Now()
+	defer func() { s.Env.Log.Debug("check picture", zap.String("page", page), zap.Duration("took", time.Since(t0))) }()
 	raw, err := callPage(ctx, jsCheckSettle, true, checkSettleAge.Milliseconds(), checkSettleQuiet.Milliseconds(), checkSettleMax.Milliseconds())
 	if err != nil {
 		return c, fmt.Errorf("wait for the page to settle: %w", err)
@@ -148,7 +150,7 @@ func (s *Session) takePicture(ctx context.Context, page string, screen int, ms [
 		_ = chromedp.Do(uctx, chromedp.Evaluate[chromedp.Void](jsUncover))
 	}
 	defer uncover()
-	if err := s.coverSecrets(ctx); err != nil {
+	if err := s.coverSecrets(ctx, page); err != nil {
 		return c, fmt.Errorf("cover the secrets: %w", err)
 	}
 	if err := s.coverDynamic(ctx, page); err != nil {
@@ -192,9 +194,10 @@ func (s *Session) quietFinder() *locate.Finder {
 }
 
 // coverSecrets covers, as Session.cover does for every screenshot, the
-// known secret values, password fields and every element of every portal
-// marked secret or mask, with a finder that reports no drift.
-func (s *Session) coverSecrets(ctx context.Context) error {
+// known secret values, password fields and every element of the page's
+// portal marked secret or mask (found also when reworded), with a finder
+// that reports no drift.
+func (s *Session) coverSecrets(ctx context.Context, page string) error {
 	s.mu.Lock()
 	values := append([]string(nil), s.secrets...)
 	s.mu.Unlock()
@@ -202,9 +205,10 @@ func (s *Session) coverSecrets(ctx context.Context) error {
 		return err
 	}
 	f := s.quietFinder()
+	portal := portalOf(page) + "."
 	for _, name := range slices.Sorted(maps.Keys(s.Env.Selectors.Elements)) {
 		el := s.Env.Selectors.Elements[name]
-		if !el.Secret && !el.Mask {
+		if !el.Secret && !el.Mask || !strings.HasPrefix(name, portal) {
 			continue
 		}
 		if m, _, _ := f.Probe(ctx, el); m != nil {

@@ -150,10 +150,11 @@ func noSecretIn(t *testing.T, res shootResult, r *checkreport.Report) {
 // naming the field and showing the diffs.
 func TestCheckReportsOnReplicas(t *testing.T) {
 	base := filepath.Join(t.TempDir(), "baselines")
+	hist := filepath.Join(t.TempDir(), "history")
 	det := fakeportal.Options{Deterministic: true}
 
 	// The baselines, taken by the check itself.
-	first := checkRun(t, det, "--baselines", base, "--update-baselines")
+	first := checkRun(t, det, "--baselines", base, "--update-baselines", "--history", hist)
 	if first.code != 0 {
 		t.Fatalf("--update-baselines: exit %d\n%s", first.code, first.stderr)
 	}
@@ -175,7 +176,7 @@ func TestCheckReportsOnReplicas(t *testing.T) {
 	}
 
 	t.Run("unchanged", func(t *testing.T) {
-		res := checkRun(t, det, "--baselines", base)
+		res := checkRun(t, det, "--baselines", base, "--history", hist)
 		if res.code != 0 {
 			t.Fatalf("exit %d, want 0\n%s", res.code, res.stderr)
 		}
@@ -204,7 +205,7 @@ func TestCheckReportsOnReplicas(t *testing.T) {
 	t.Run("layout shift", func(t *testing.T) {
 		shift := det
 		shift.Faults.LayoutShift = true
-		res := checkRun(t, shift, "--baselines", base)
+		res := checkRun(t, shift, "--baselines", base, "--history", hist)
 		if res.code != 8 {
 			t.Fatalf("exit %d, want 8 (a visual difference)\n%s", res.code, res.stderr)
 		}
@@ -241,7 +242,7 @@ func TestCheckReportsOnReplicas(t *testing.T) {
 		shift := det
 		shift.Faults.LayoutShift = true
 		shift.Faults.Remove = []string{"Company or application URL"}
-		res := checkRun(t, shift, "--baselines", base)
+		res := checkRun(t, shift, "--baselines", base, "--history", hist)
 		if res.code != 4 {
 			t.Fatalf("exit %d, want 4 (an element no longer matches)\n%s", res.code, res.stderr)
 		}
@@ -300,6 +301,17 @@ func TestCheckReportsOnReplicas(t *testing.T) {
 				}
 			}
 		}
-		noSecretIn(t, res, readReport(t, res.out))
+		r := readReport(t, res.out)
+		for _, p := range r.Portals[0].Pages {
+			for _, e := range p.Elements {
+				if e.Name == "xero.new_app.company_url" && (e.Since != r.StartedAt || e.SinceChecks != 1) {
+					t.Errorf("company_url missing since %s (%d checks), want this check (found in the checks before)", e.Since, e.SinceChecks)
+				}
+			}
+		}
+		if kept, _ := filepath.Glob(filepath.Join(hist, "report-*.json")); len(kept) != 4 {
+			t.Errorf("the history holds %d reports, want the 4 checks", len(kept))
+		}
+		noSecretIn(t, res, r)
 	})
 }
