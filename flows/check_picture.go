@@ -125,7 +125,9 @@ func measure(ctx context.Context, ms []*locate.Match) map[string]checkreport.Rec
 func (s *Session) takePicture(ctx context.Context, page string, screen int, ms []*locate.Match) (checkreport.Capture, error) {
 	c := checkreport.Capture{Page: page, Screen: screen, TakenAt: s.Env.Now()}
 	t0 := time.Now()
-	defer func() { s.Env.Log.Debug("check picture", zap.String("page", page), zap.Duration("took", time.Since(t0))) }()
+	defer func() {
+		s.Env.Log.Debug("check picture", zap.String("page", page), zap.Duration("took", time.Since(t0)))
+	}()
 	raw, err := callPage(ctx, jsCheckSettle, true, checkSettleAge.Milliseconds(), checkSettleQuiet.Milliseconds(), checkSettleMax.Milliseconds())
 	if err != nil {
 		return c, fmt.Errorf("wait for the page to settle: %w", err)
