@@ -69,7 +69,8 @@ func TestJUnitMapping(t *testing.T) {
 	}{
 		{"drift skipped, no baseline", false, nil, junitparser.StatusSkipped, junitparser.StatusSkipped},
 		{"strict: drift fails", true, nil, junitparser.StatusFailed, junitparser.StatusSkipped},
-		{"picture moved", false, []byte("moved"), junitparser.StatusSkipped, junitparser.StatusFailed},
+		{"picture moved, the page's drift explains it", false, []byte("moved"), junitparser.StatusSkipped, junitparser.StatusSkipped},
+		{"strict: picture moved", true, []byte("moved"), junitparser.StatusFailed, junitparser.StatusFailed},
 		{"picture same", false, []byte("same"), junitparser.StatusSkipped, junitparser.StatusPassed},
 	}
 	for _, tt := range tests {
@@ -137,6 +138,9 @@ func TestOutcome(t *testing.T) {
 	differs := &Report{Portals: []*Portal{{Name: "xero", Pages: []*Page{{Name: "xero.my_apps",
 		Screens: []*Screen{{Name: "xero.my_apps", Visual: Visual{Status: VisualDiffers, Message: "9 pixels"}}}}}}}}
 	same := &Report{}
+	driftDiffers := &Report{Portals: []*Portal{{Name: "codat", Pages: []*Page{{Name: "codat.integrations",
+		Elements: []*Element{{Name: "codat.integrations.heading", Status: Drift}},
+		Screens:  []*Screen{{Name: "codat.integrations", Visual: Visual{Status: VisualDiffers, Message: "1749 pixels"}}}}}}}}
 	tests := []struct {
 		name string
 		err  error
@@ -146,7 +150,8 @@ func TestOutcome(t *testing.T) {
 		{"clean", nil, same, 0},
 		{"visual", nil, differs, 8},
 		{"drift", &fail.Error{Kind: fail.Drifted, Err: errors.New("reworded")}, same, 7},
-		{"drift and visual", &fail.Error{Kind: fail.Drifted, Err: errors.New("reworded")}, differs, 8},
+		{"drift and visual elsewhere", &fail.Error{Kind: fail.Drifted, Err: errors.New("reworded")}, differs, 8},
+		{"drift explains the visual", &fail.Error{Kind: fail.Drifted, Err: errors.New("reworded")}, driftDiffers, 7},
 		{"missing and visual", &fail.Error{Kind: fail.Mismatch, Err: errors.New("gone")}, differs, 4},
 		{"unavailable", &fail.Error{Kind: fail.Unavailable, Err: errors.New("500")}, differs, 5},
 	}

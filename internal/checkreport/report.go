@@ -274,8 +274,9 @@ func (r *Report) count() {
 
 // Outcome is the check's error once the pictures are compared: a page that
 // no longer matches (exit 4) or any other failure keeps its error; else a
-// visual difference is exit 8, named page by page; else the check's own
-// outcome (drift, exit 7, or success).
+// visual difference is exit 8, named page by page, unless every page that
+// differs shows a rewording the check followed (the drift, exit 7, explains
+// it: take the fix first); else the check's own outcome (drift or success).
 func Outcome(checkErr error, r *Report, dir string) error {
 	k := fail.KindOf(checkErr)
 	if checkErr != nil && k != fail.Drifted {
@@ -283,10 +284,12 @@ func Outcome(checkErr error, r *Report, dir string) error {
 	}
 	var differ []string
 	first := ""
+	unexplained := false
 	for _, po := range r.Portals {
 		for _, p := range po.Pages {
 			for _, s := range p.Screens {
 				if s.Visual.Status == VisualDiffers {
+					unexplained = unexplained || pageCount(p, Drift) == 0
 					differ = append(differ, fmt.Sprintf("%s: %s", s.Name, s.Visual.Message))
 					if first == "" {
 						first = p.Name
@@ -295,7 +298,7 @@ func Outcome(checkErr error, r *Report, dir string) error {
 			}
 		}
 	}
-	if len(differ) == 0 {
+	if len(differ) == 0 || (k == fail.Drifted && !unexplained) {
 		return checkErr
 	}
 	sort.Strings(differ)

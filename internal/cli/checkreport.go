@@ -10,6 +10,7 @@ import (
 	"portalbot/flows"
 	"portalbot/internal/checkreport"
 	"portalbot/internal/config"
+	"portalbot/internal/fail"
 	"portalbot/internal/report"
 )
 
@@ -43,6 +44,13 @@ func writeCheckReports(opts *RunOptions, cfg *config.Config, env *flows.Env, sta
 			zap.Int("pictures", r.Totals.Pictures), zap.Int("visual_diffs", r.Totals.VisualDiffs))
 		if opts.IO != nil && opts.IO.ErrOut != nil {
 			_, _ = opts.IO.ErrOut.Write([]byte("check report: " + filepath.Join(dir, checkreport.HTMLFile) + "\n"))
+		}
+	}
+	if fail.KindOf(out) != fail.KindOf(err) || (out == nil) != (err == nil) {
+		for _, sum := range sums { // the summary's message follows the new outcome
+			if sum != nil && sum.Error != nil {
+				sum.Error.Message = ""
+			}
 		}
 	}
 	return out

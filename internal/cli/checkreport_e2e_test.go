@@ -212,6 +212,19 @@ func TestCheckReportsOnReplicas(t *testing.T) {
 		if w := res.portals.Records().Writes; len(w) != 0 {
 			t.Errorf("the check wrote to a portal: %+v", w)
 		}
+		var sum struct {
+			Error struct {
+				ExitCode int    `json:"exit_code"`
+				Kind     string `json:"kind"`
+				Message  string `json:"message"`
+			} `json:"error"`
+		}
+		if b, err := os.ReadFile(filepath.Join(res.out, "check-xero.json")); err != nil || json.Unmarshal(b, &sum) != nil {
+			t.Fatalf("summary: %v", err)
+		}
+		if sum.Error.ExitCode != 8 || sum.Error.Kind != "visual difference" || !strings.Contains(sum.Error.Message, "xero.my_apps") {
+			t.Errorf("the summary's error is %+v, want exit 8 naming the pages", sum.Error)
+		}
 		r := readReport(t, res.out)
 		if r.Totals.Missing != 0 || r.Totals.VisualDiffs == 0 {
 			t.Errorf("report: %d missing, %d visual diffs; want every element found and pages that differ", r.Totals.Missing, r.Totals.VisualDiffs)
@@ -294,7 +307,7 @@ func TestCheckReportsOnReplicas(t *testing.T) {
 			t.Errorf("%d page pictures shown, %d resources not inlined", dom.PagePictures, dom.External)
 		}
 		if dir := os.Getenv("CHECK_REPORT_SHOTS"); dir != "" { // to look at it: CHECK_REPORT_SHOTS=/tmp/x go test ...
-			for _, sel := range []string{"header.top", "#page-xero-new_app", "#page-xero-my_apps"} {
+			for _, sel := range []string{"header.top", "div.portals", "#page-xero-new_app", "#page-xero-configuration", "#page-codat-settings"} {
 				png, err := chromedp.Run(tab, chromedp.Screenshot(chromedp.CSS(sel)))
 				if err == nil {
 					_ = os.WriteFile(filepath.Join(dir, strings.Trim(strings.ReplaceAll(sel, ".", "_"), "#")+".png"), png, 0o644)
