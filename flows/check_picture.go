@@ -197,7 +197,7 @@ func (s *Session) quietFinder() *locate.Finder {
 
 // coverSecrets covers, as Session.cover does for every screenshot, the
 // known secret values, password fields and every element of the page's
-// portal marked secret or mask (found also when reworded), with a finder
+// portal marked secret (found also when reworded) or mask, with a finder
 // that reports no drift.
 func (s *Session) coverSecrets(ctx context.Context, page string) error {
 	s.mu.Lock()
@@ -213,7 +213,9 @@ func (s *Session) coverSecrets(ctx context.Context, page string) error {
 		if !el.Secret && !el.Mask || !strings.HasPrefix(name, portal) {
 			continue
 		}
-		if m, _, _ := f.Probe(ctx, el); m != nil {
+		// A secret is covered also when reworded; a masked element (a
+		// client id) as written.
+		if m, _ := f.ProbeAny(ctx, el.Secret, nil, el); m != nil {
 			if err := m.Call(ctx, jsCover); err != nil {
 				return err
 			}
@@ -234,7 +236,7 @@ func (s *Session) coverDynamic(ctx context.Context, page string) error {
 		if !strings.HasPrefix(name, portal) || !el.Dynamic && !byAppName(el) || el.Secret || el.Mask {
 			continue
 		}
-		if m, _, _ := f.Probe(ctx, el); m != nil {
+		if m, _ := f.ProbeAny(ctx, false, nil, el); m != nil {
 			if err := m.Call(ctx, jsCheckCover, []string{}, DynamicColour); err != nil {
 				return err
 			}
