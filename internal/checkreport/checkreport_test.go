@@ -83,7 +83,12 @@ func TestJUnitMapping(t *testing.T) {
 			case "same":
 				writeFile(t, BaselinePath(in.Settings.BaselinesDir, "xero.my_apps"), picture(t, 40, 30, 5, 5))
 			}
+			stale := filepath.Join(in.Dir, "visual", "xero", "xero.gone", "diff.png")
+			writeFile(t, stale, []byte("an earlier check's"))
 			r, err := Write(in)
+			if _, err := os.Stat(stale); err == nil {
+				t.Errorf("an earlier check's diff is still there")
+			}
 			if fail.ExitCode(err) != 4 || r.ExitCode != 4 {
 				t.Fatalf("exit %d (report %d), want 4: a missing element wins over a visual difference", fail.ExitCode(err), r.ExitCode)
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"portalbot/internal/fail"
@@ -25,6 +26,12 @@ const (
 func Write(in Input) (*Report, error) {
 	r := build(in)
 	var errs []error
+	// The pictures of an earlier check are not this one's.
+	for _, d := range []string{"pages", "visual"} {
+		if err := os.RemoveAll(filepath.Join(in.Dir, d)); err != nil {
+			errs = append(errs, fmt.Errorf("clear %s: %w", d, err))
+		}
+	}
 	if err := compare(r, in); err != nil {
 		errs = append(errs, err)
 	}
