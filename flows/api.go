@@ -70,16 +70,17 @@ type Env struct {
 	// shots, shots.go).
 	Shots *ShotsRun
 	// Captures, when set, makes a check take one picture of each page it
-	// checks, secrets covered, with the box of each element it found
-	// (check_picture.go), for bot check's reports. Nil: no picture.
+	// checks (each screen of a dialog), once the page's elements are
+	// resolved and with the page still on screen, secrets covered, with
+	// the box of each element it found (check_picture.go), for bot check's
+	// reports. The portals' tabs of bot check all add to it side by side.
+	// Nil: no picture.
 	Captures *checkreport.Captures
 }
 
-// Providers the bot knows.
-var Providers = []string{"xero", "freeagent"}
-
-// RunProvider does the whole job for provider ("xero" or "freeagent") in the
-// browser tab of ctx (a chromedp context). Each step is bounded by
+// RunProvider does the whole job for provider (one of Providers; in check
+// mode also All, every portal at once) in the browser tab of ctx (a
+// chromedp context). Each step is bounded by
 // browser.step_timeout; the caller bounds the whole run (the CLI applies
 // browser.timeout around the browser start and the flow). The summary is
 // filled as far as the run got, also when it returns an error.
@@ -100,10 +101,11 @@ func StepsFor(provider string, mode Mode) ([]Step, error) {
 		return RotateSteps(provider)
 	}
 	if mode == ModeCheck {
-		if _, err := Steps(provider); err != nil {
+		portals, err := portalsOf(provider)
+		if err != nil {
 			return nil, err
 		}
-		return checkSteps(provider), nil
+		return checkSteps(portals), nil
 	}
 	return Steps(provider)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -29,33 +30,132 @@ import (
 // leaves time for the drift rules (locate.DriftAfter) to follow a rewording.
 var CheckWait = 1200 * time.Millisecond
 
-func checkSteps(provider string) []Step {
-	switch provider {
-	case "xero":
-		x := &xero{}
-		return append([]Step{
-			{Name: "xero.sign_in", Guide: "Sign in to the Xero developer portal", Do: x.signIn},
-			{Name: "xero.check_my_apps", Guide: "My Apps matches", Do: checkPage("xero.my_apps")},
-			{Name: "xero.check_new_app", Guide: "The New app dialog matches (closed without creating)", Do: x.checkNewApp},
-			{Name: "xero.check_app", Guide: "App details and Configuration match (when the app exists)", Do: x.checkApp},
-		}, codatXero.checkSteps()...)
-	case "freeagent":
-		fa := &freeagent{}
-		return append([]Step{
-			{Name: "freeagent.sign_in", Guide: "Sign in to the FreeAgent developer dashboard", Do: fa.signIn},
-			{Name: "freeagent.check_my_apps", Guide: "My Apps matches", Do: checkPage("freeagent.my_apps")},
-			{Name: "freeagent.check_new_app", Guide: "The new app form matches (not submitted)", Do: fa.checkNewApp},
-			{Name: "freeagent.check_app", Guide: "The app page matches (when the app exists)", Do: fa.checkApp},
-		}, codatFreeAgent.checkSteps()...)
+// checkSteps walk the pages of portals as their descriptions say
+// (Portal.Pages): each portal's sign-in, then one step per page, reached by
+// the run's own navigation. Each portal works in a tab of its own, the
+// portals side by side: the first in the tab the check starts in, Codat in
+// Codat's tab (as in a run), another in a tab named after it.
+func checkSteps(portals []*Portal) []Step {
+	var steps []Step
+	for i, p := range portals {
+		tab := p.Name
+		switch {
+		case i == 0:
+			tab = ""
+		case p.Provider == nil:
+			tab = TabCodat // the portal the providers deliver to: its tab in a run too
+		}
+		si := p.signInStep()
+		si.Tab = tab
+		steps = append(steps, si)
+		for j, pg := range p.Pages {
+			from := pg.From
+			if from == "" && j > 0 {
+				from = p.Pages[j-1].Name
+			}
+			_, short, _ := strings.Cut(pg.Name, ".")
+			steps = append(steps, Step{Name: p.Name + ".check_" + short, Tab: tab, Guide: pg.Guide,
+				Do: func(ctx context.Context, s *Session) error { return s.checkVisit(ctx, pg, from) }})
+		}
+	}
+	return steps
+}
+
+// checkVisit reaches page pg from the page from (when that one was there)
+// as the run does, resolves each of its unconditional elements (each screen
+// of it), and leaves it without submitting anything.
+func (s *Session) checkVisit(ctx context.Context, pg Page, from string) error {
+	if from != "" && s.notWalked(from) {
+		s.markNotWalked(pg.Name)
+		return nil // no way there: reported by the steps before
+	}
+	if pg.Reach != nil {
+		if err := pg.Reach(ctx, s); err != nil {
+			if errors.Is(err, errNotThere) {
+				s.progress("%s not checked: %s", pg.Name, strings.TrimPrefix(err.Error(), errNotThere.Error()+": "))
+				s.markNotWalked(pg.Name)
+				return nil
+			}
+			s.markNotWalked(pg.Name)
+			return err
+		}
+	}
+	if err := s.checkPage(ctx, pg.Name); err != nil {
+		return err
+	}
+	for _, group := range pg.OneOf {
+		if err := s.checkOneOf(ctx, pg.Name, group...); err != nil {
+			return err
+		}
+	}
+	more := false
+	if pg.Next != nil {
+		// The first screen's picture before Next moves on from it.
+		s.pagePicture(ctx, pg.Name, false)
+		var err error
+		if more, err = pg.Next(ctx, s); err != nil {
+			return err
+		}
+		if more {
+			if err := s.checkPageExcept(ctx, pg.Name, s.resolved); err != nil {
+				return err
+			}
+		}
+	}
+	// Checked, still on screen (a dialog still open): the reports'
+	// picture of it (check_picture.go).
+	s.pagePicture(ctx, pg.Name, more)
+	if pg.Leave != nil {
+		return pg.Leave(ctx, s)
 	}
 	return nil
 }
 
-func (c codat) checkSteps() []Step {
-	return []Step{
-		{Name: "codat.sign_in", Tab: TabCodat, Guide: "Sign in to the Codat portal", Do: c.signIn},
-		{Name: "codat.check_integrations", Tab: TabCodat, Guide: "Accounting integrations matches", Do: c.checkIntegrations},
-		{Name: "codat.check_settings", Tab: TabCodat, Guide: "The integration's settings match (not saved)", Do: c.checkSettings},
+// resolved says the check found element already (on an earlier screen).
+func (s *Session) resolved(element string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.Summary.Checks {
+		if c.Element == element && c.Status != "missing" && c.Status != "ambiguous" {
+			return true
+		}
+	}
+	return false
+}
+
+// notWalked says the check could not see page: its ready element was
+// missing, or the way there was not (no app, a failed click).
+func (s *Session) notWalked(page string) bool {
+	s.mu.Lock()
+	skipped := s.skipped[page]
+	s.mu.Unlock()
+	if skipped {
+		return true
+	}
+	if p := s.Env.Selectors.Page(page); p != nil && p.Ready != "" {
+		return s.knownMissing(page + "." + p.Ready)
+	}
+	return false
+}
+
+func (s *Session) markNotWalked(page string) {
+	s.locked(func() {
+		if s.skipped == nil {
+			s.skipped = map[string]bool{}
+		}
+		s.skipped[page] = true
+	})
+}
+
+// closeDialog closes the open dialog of the page without submitting it
+// (Escape), and waits until it is gone: the check's stand-in for the step
+// that would create.
+func closeDialog(page string) func(ctx context.Context, s *Session) error {
+	return func(ctx context.Context, s *Session) error {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+			return err
+		}
+		return s.finder(nil).Gone(ctx, s.El(page+"."+s.Env.Selectors.Page(page).Ready))
 	}
 }
 
@@ -71,13 +171,14 @@ func (s *Session) checkPage(ctx context.Context, page string) error {
 // checkPageExcept checks the elements of page that skip does not name (a
 // dialog's second screen: the first screen's elements are checked already).
 func (s *Session) checkPageExcept(ctx context.Context, page string, skip func(name string) bool) error {
-	defer s.pageChecked(ctx, page, skip != nil) // its picture, for the reports (check_picture.go)
 	p := s.Env.Selectors.Page(page)
+	var ready *locate.Match
 	if p.Ready != "" {
 		if s.knownMissing(page + "." + p.Ready) {
 			return nil // an earlier step waited for this page in vain: reported once
 		}
-		if _, err := s.Find(ctx, page+"."+p.Ready); err != nil {
+		m, err := s.Find(ctx, page+"."+p.Ready)
+		if err != nil {
 			var nf *locate.NotFoundError
 			if errors.As(err, &nf) {
 				s.recordCheck(page, page+"."+p.Ready, nil, nf)
@@ -85,9 +186,16 @@ func (s *Session) checkPageExcept(ctx context.Context, page string, skip func(na
 			}
 			return err
 		}
+		ready = m
 	}
 	for _, el := range s.Env.Selectors.PageElements(page) {
 		if skip != nil && skip(el.Name) {
+			continue
+		}
+		if ready != nil && el.Name == ready.Element.Name {
+			// Found above, with the step's wait (a rewording followed
+			// there is reported as such): not looked for twice.
+			s.recordCheck(page, el.Name, ready, nil)
 			continue
 		}
 		if el.When != "" {
@@ -162,76 +270,9 @@ func (s *Session) recordCheck(page, element string, m *locate.Match, nf *locate.
 	s.Summary.Checks = append(s.Summary.Checks, c)
 }
 
-func (x *xero) checkNewApp(ctx context.Context, s *Session) error {
-	if err := s.Click(ctx, "xero.my_apps.new_app"); err != nil {
-		return err
-	}
-	if err := s.checkPage(ctx, "xero.new_app"); err != nil {
-		return err
-	}
-	// A dialog of two screens: answer the first (typing is no write),
-	// go on with Next, and check what the second shows; never submit.
-	if next, _, _ := s.finder(nil).Probe(ctx, s.El("xero.new_app.next")); next != nil {
-		for _, do := range []func(context.Context, *Session) error{x.fillAppName, x.chooseWebApp, x.answerQuestions} {
-			if err := do(ctx, s); err != nil {
-				return err
-			}
-		}
-		if err := next.Click(ctx); err != nil {
-			return err
-		}
-		if _, err := s.Find(ctx, "xero.new_app.create"); err != nil {
-			return err
-		}
-		found := func(name string) bool {
-			for _, c := range s.Summary.Checks {
-				if c.Element == name && c.Status != "missing" && c.Status != "ambiguous" {
-					return true
-				}
-			}
-			return false
-		}
-		if err := s.checkPageExcept(ctx, "xero.new_app", found); err != nil {
-			return err
-		}
-	}
-	// Close the dialog without creating anything.
-	_ = chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape))
-	return nil
-}
-
-func (x *xero) checkApp(ctx context.Context, s *Session) error {
-	if s.knownMissing("xero.my_apps.heading") {
-		return nil // no way to the app: reported by the steps before
-	}
-	if _, err := s.open(ctx, xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading"); err != nil {
-		return err
-	}
-	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.app_link")); m == nil {
-		s.progress("no app named %q: App details and Configuration not checked", s.Env.Config.App.Name)
-		return nil
-	}
-	if err := s.Click(ctx, "xero.my_apps.app_link"); err != nil {
-		return err
-	}
-	if err := s.checkPage(ctx, "xero.app_details"); err != nil {
-		return err
-	}
-	if err := s.Click(ctx, "xero.app_details.configuration"); err != nil {
-		return err
-	}
-	if err := s.checkPage(ctx, "xero.configuration"); err != nil {
-		return err
-	}
-	// One of the two generate buttons shows, unless two secrets are live.
-	return s.checkOneOf(ctx, "xero.configuration", "xero.configuration.generate_secret",
-		"xero.configuration.generate_another", "xero.configuration.remove_secret_2")
-}
-
 // checkOneOf records the first of elements that shows, or the first element
 // as missing when none does: alternatives that depend on the portal's state.
 func (s *Session) checkOneOf(ctx context.Context, page string, elements ...string) error {
-	defer s.pageChecked(ctx, page, false)
 	els := make([]*selectors.Element, len(elements))
 	for i, n := range elements {
 		els[i] = s.El(n)
@@ -251,59 +292,12 @@ func (s *Session) checkOneOf(ctx context.Context, page string, elements ...strin
 	return nil
 }
 
-func (fa *freeagent) checkNewApp(ctx context.Context, s *Session) error {
-	if err := s.Click(ctx, "freeagent.my_apps.create"); err != nil {
-		return err
-	}
-	return s.checkPage(ctx, "freeagent.new_app")
-}
-
-func (fa *freeagent) checkApp(ctx context.Context, s *Session) error {
-	if s.knownMissing("freeagent.my_apps.create") {
-		return nil // no way to the app: reported by the steps before
-	}
-	if _, err := s.open(ctx, freeagentSignIn(s), fa.appsURL(s), "freeagent.my_apps.create"); err != nil {
-		return err
-	}
-	if m, _, _ := s.finder(nil).Probe(ctx, s.El("freeagent.my_apps.app_link")); m == nil {
-		s.progress("no app named %q: its page not checked", s.Env.Config.App.Name)
-		return nil
-	}
-	if err := s.Click(ctx, "freeagent.my_apps.app_link"); err != nil {
-		return err
-	}
-	return s.checkPage(ctx, "freeagent.app")
-}
-
-func (c codat) checkIntegrations(ctx context.Context, s *Session) error {
-	if err := s.checkPage(ctx, "codat.integrations"); err != nil {
-		return err
-	}
-	return s.checkOneOf(ctx, "codat.integrations", "codat.integrations.set_up", "codat.integrations.manage")
-}
-
-func (c codat) checkSettings(ctx context.Context, s *Session) error {
-	if s.knownMissing("codat.integrations.heading") {
-		return nil // no way to the settings: reported by the steps before
-	}
-	if _, err := s.open(ctx, codatSignIn(s), c.integrationsURL(s), "codat.integrations.heading"); err != nil {
-		return err
-	}
-	m, err := s.finder(nil).First(ctx, s.El("codat.integrations.set_up"), s.El("codat.integrations.manage"))
-	if err != nil {
-		return nil // reported by checkIntegrations
-	}
-	if err := m.Click(ctx); err != nil {
-		return err
-	}
-	return s.checkPage(ctx, "codat.settings")
-}
-
 // checkOutcome turns the checks into the run's result: exit 4 naming every
 // element that no longer matches, page by page; else exit 7 naming every
 // element the portal reworded in a way the bot follows, with the fix file
 // written for them; else success.
 func checkOutcome(s *Session) error {
+	s.groupChecks()
 	fixes, ferr := s.fixes.write(s.Env.Selectors, filepath.Join(s.outDir(), "selectors-fix"), s.varsNow())
 	if ferr != nil {
 		s.Env.Log.Warn("could not write the selector fixes", zap.Error(ferr))
@@ -349,6 +343,18 @@ func checkOutcome(s *Session) error {
 	return &fail.Error{Kind: fail.Mismatch, Portal: strings.SplitN(first, ".", 2)[0], Page: page, Element: first,
 		Hint: "the portal changed: update the selectors (selectors_dir) for the elements listed",
 		Err:  fmt.Errorf("%d element(s) no longer match:\n  %s", len(bad), strings.Join(bad, "\n  "))}
+}
+
+// groupChecks orders the check's rows portal by portal, in the registry's
+// order (the portals' tabs fill them side by side), each portal's in the
+// order they were checked.
+func (s *Session) groupChecks() {
+	s.locked(func() {
+		rank := func(c report.Check) int {
+			return slices.IndexFunc(registry, func(p *Portal) bool { return p.Name == portalOf(c.Page) })
+		}
+		slices.SortStableFunc(s.Summary.Checks, func(a, b report.Check) int { return rank(a) - rank(b) })
+	})
 }
 
 // checkContinues records a page that did not match and lets the check go on

@@ -69,12 +69,14 @@ func (s *Session) notePicture(page string, m *locate.Match) {
 	s.pics.pending[page] = append(s.pics.pending[page], m)
 }
 
-// pageChecked is called when the check is done with page (in the tab of
-// ctx): it takes the page's picture, or, when the page has one already,
-// measures the elements found since (another screen when newScreen: the
-// second screen of a dialog). A picture that fails is reported in it, and
-// the check goes on.
-func (s *Session) pageChecked(ctx context.Context, page string, newScreen bool) {
+// pagePicture is called when the check is done with a screen of page,
+// still on screen, in the page's tab (checkVisit; two tabs may call it at
+// once, for pages of their own portals): it takes the page's picture, or,
+// when the page has one already, measures the elements found since
+// (another screen when newScreen: the second screen of a dialog). A
+// picture that fails is reported in it, and the check goes on. Nothing
+// without Env.Captures.
+func (s *Session) pagePicture(ctx context.Context, page string, newScreen bool) {
 	caps := s.Env.Captures
 	if caps == nil {
 		return
@@ -125,8 +127,12 @@ func measure(ctx context.Context, ms []*locate.Match) map[string]checkreport.Rec
 func (s *Session) takePicture(ctx context.Context, page string, screen int, ms []*locate.Match) (checkreport.Capture, error) {
 	c := checkreport.Capture{Page: page, Screen: screen, TakenAt: s.Env.Now()}
 	t0 := time.Now()
+	var phases []zap.Field // how long each part took, for the debug log
+	phase := func(name string) {
+		phases = append(phases, zap.Duration(name, time.Since(t0)))
+	}
 	defer func() {
-		s.Env.Log.Debug("check picture", zap.String("page", page), zap.Duration("took", time.Since(t0)))
+		s.Env.Log.Debug("check picture", append([]zap.Field{zap.String("page", page), zap.Duration("took", time.Since(t0))}, phases...)...)
 	}()
 	raw, err := callPage(ctx, jsCheckSettle, true, checkSettleAge.Milliseconds(), checkSettleQuiet.Milliseconds(), checkSettleMax.Milliseconds())
 	if err != nil {
@@ -137,6 +143,7 @@ func (s *Session) takePicture(ctx context.Context, page string, screen int, ms [
 		return c, fmt.Errorf("measure the viewport: %v", err)
 	}
 	c.ViewportW, c.ViewportH = vp.VW, vp.VH
+	phase("settled")
 	if _, err := callPage(ctx, jsShotSettle, true); err != nil {
 		return c, fmt.Errorf("hold the page still: %w", err)
 	}
@@ -145,6 +152,7 @@ func (s *Session) takePicture(ctx context.Context, page string, screen int, ms [
 		return c, fmt.Errorf("move the mouse away: %w", err)
 	}
 	c.Rects = measure(ctx, ms)
+	phase("measured")
 
 	uncover := func() {
 		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -152,12 +160,22 @@ func (s *Session) takePicture(ctx context.Context, page string, screen int, ms [
 		_ = chromedp.Do(uctx, chromedp.Evaluate[chromedp.Void](jsUncover))
 	}
 	defer uncover()
-	if err := s.coverSecrets(ctx, page); err != nil {
+	// The check's own matches of the page's elements, still on the page
+	// (measured just now): covered without being looked for again.
+	onPage := map[string]*locate.Match{}
+	for _, m := range ms {
+		if _, ok := c.Rects[m.Element.Name]; ok {
+			onPage[m.Element.Name] = m
+		}
+	}
+	if err := s.coverSecrets(ctx, page, onPage); err != nil {
 		return c, fmt.Errorf("cover the secrets: %w", err)
 	}
-	if err := s.coverDynamic(ctx, page); err != nil {
+	phase("secrets_covered")
+	if err := s.coverDynamic(ctx, page, onPage); err != nil {
 		return c, fmt.Errorf("cover the data that changes between checks: %w", err)
 	}
+	phase("dynamic_covered")
 	raw, err = callPage(ctx, jsCheckMasks, false)
 	if err != nil {
 		return c, fmt.Errorf("measure the masks: %w", err)
@@ -170,6 +188,7 @@ func (s *Session) takePicture(ctx context.Context, page string, screen int, ms [
 	if err != nil {
 		return c, fmt.Errorf("capture: %w", err)
 	}
+	phase("captured")
 	uncover()
 	img, err := shots.Decode(data)
 	if err != nil {
@@ -197,9 +216,12 @@ func (s *Session) quietFinder() *locate.Finder {
 
 // coverSecrets covers, as Session.cover does for every screenshot, the
 // known secret values, password fields and every element of the page's
-// portal marked secret (found also when reworded) or mask, with a finder
-// that reports no drift.
-func (s *Session) coverSecrets(ctx context.Context, page string) error {
+// portal marked secret or mask, with a finder that reports no drift. An
+// element the check found on the page (onPage) is covered as found; a
+// secret of the page the check did not find (a conditional one) is looked
+// for also when reworded; the others (another page's, shown behind a
+// dialog; a masked client id) as written, all in one look.
+func (s *Session) coverSecrets(ctx context.Context, page string, onPage map[string]*locate.Match) error {
 	s.mu.Lock()
 	values := append([]string(nil), s.secrets...)
 	s.mu.Unlock()
@@ -207,46 +229,77 @@ func (s *Session) coverSecrets(ctx context.Context, page string) error {
 		return err
 	}
 	f := s.quietFinder()
-	portal := portalOf(page) + "."
-	for _, name := range slices.Sorted(maps.Keys(s.Env.Selectors.Elements)) {
-		el := s.Env.Selectors.Elements[name]
-		if !el.Secret && !el.Mask || !strings.HasPrefix(name, portal) {
+	cover := func(m *locate.Match) error { return m.Call(ctx, jsCover) }
+	var asWritten []*selectors.Element
+	for _, el := range s.portalElements(page, func(el *selectors.Element) bool { return el.Secret || el.Mask }) {
+		if m := onPage[el.Name]; m != nil && cover(m) == nil {
 			continue
 		}
-		// A secret is covered also when reworded; a masked element (a
-		// client id) as written.
-		if m, _ := f.ProbeAny(ctx, el.Secret, nil, el); m != nil {
-			if err := m.Call(ctx, jsCover); err != nil {
+		if !el.Secret || !strings.HasPrefix(el.Name, page+".") {
+			asWritten = append(asWritten, el)
+			continue
+		}
+		if m, _ := f.ProbeAny(ctx, true, nil, el); m != nil {
+			if err := cover(m); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	return coverEach(ctx, f, asWritten, cover)
 }
 
 // coverDynamic covers what changes from one check to the next: the
 // elements of page's portal marked dynamic in the selectors data or looked
 // for by the app's name (a page may show another's behind a dialog), and
-// any text holding the app's name.
-func (s *Session) coverDynamic(ctx context.Context, page string) error {
-	f := s.quietFinder()
-	portal := portalOf(page) + "."
-	for _, name := range slices.Sorted(maps.Keys(s.Env.Selectors.Elements)) {
-		el := s.Env.Selectors.Elements[name]
-		if !strings.HasPrefix(name, portal) || !el.Dynamic && !byAppName(el) || el.Secret || el.Mask {
-			continue
+// any text holding the app's name. An element the check found on the page
+// (onPage) is covered as found, the others as written, in one look.
+func (s *Session) coverDynamic(ctx context.Context, page string, onPage map[string]*locate.Match) error {
+	cover := func(m *locate.Match) error { return m.Call(ctx, jsCheckCover, []string{}, DynamicColour) }
+	var asWritten []*selectors.Element
+	for _, el := range s.portalElements(page, func(el *selectors.Element) bool {
+		return (el.Dynamic || byAppName(el)) && !el.Secret && !el.Mask
+	}) {
+		if m := onPage[el.Name]; m == nil || cover(m) != nil {
+			asWritten = append(asWritten, el)
 		}
-		if m, _ := f.ProbeAny(ctx, false, nil, el); m != nil {
-			if err := m.Call(ctx, jsCheckCover, []string{}, DynamicColour); err != nil {
-				return err
-			}
-		}
+	}
+	if err := coverEach(ctx, s.quietFinder(), asWritten, cover); err != nil {
+		return err
 	}
 	values := []string{}
 	if name := strings.TrimSpace(s.Env.Config.App.Name); name != "" {
 		values = append(values, name)
 	}
 	return locate.CallOnDocument(ctx, jsCheckCover, values, DynamicColour)
+}
+
+// portalElements are the elements of page's portal that keep says, by
+// name.
+func (s *Session) portalElements(page string, keep func(*selectors.Element) bool) []*selectors.Element {
+	portal := portalOf(page) + "."
+	var out []*selectors.Element
+	for _, name := range slices.Sorted(maps.Keys(s.Env.Selectors.Elements)) {
+		if el := s.Env.Selectors.Elements[name]; strings.HasPrefix(name, portal) && keep(el) {
+			out = append(out, el)
+		}
+	}
+	return out
+}
+
+// coverEach covers each of els that the page shows as written: one look
+// for them all (ProbeAny), and one more after each found.
+func coverEach(ctx context.Context, f *locate.Finder, els []*selectors.Element, cover func(*locate.Match) error) error {
+	for len(els) > 0 {
+		m, _ := f.ProbeAny(ctx, false, nil, els...)
+		if m == nil {
+			return nil
+		}
+		if err := cover(m); err != nil {
+			return err
+		}
+		els = slices.DeleteFunc(slices.Clone(els), func(el *selectors.Element) bool { return el == m.Element })
+	}
+	return nil
 }
 
 // byAppName says an element is looked for by the app's name: its words

@@ -3,8 +3,10 @@ package flows
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
+	"portalbot/internal/config"
 	"portalbot/internal/fail"
 	"portalbot/internal/locate"
 )
@@ -16,20 +18,37 @@ type codat struct {
 	key         string // Codat's platform key: "gbol", "fbrh"
 }
 
-// Codat's integrations this bot sets up.
-var (
-	codatXero      = codat{integration: "Xero", key: "gbol"}
-	codatFreeAgent = codat{integration: "FreeAgent", key: "fbrh"}
-	codatOf        = map[string]codat{"xero": codatXero, "freeagent": codatFreeAgent}
-)
+// codatPortal describes the Codat portal: its sign-in and the pages of an
+// accounting integration. Each provider's description names its
+// integration (ProviderFlow.Integration); the steps are codat.steps.
+var codatPortal = &Portal{
+	Name: "codat", Title: "Codat",
+	Config: config.Portal{
+		Name: "codat", Email: "codat.email", Password: "codat.password",
+		URLs: []string{"codat.url", "codat.login_url"},
+	},
+	SignIn:      codatSignIn,
+	SignInGuide: "Sign in to the Codat portal (in a new tab; the provider's page stays open)",
+	Home:        func(s *Session) string { return codat{}.integrationsURL(s) },
+	HomeReady:   "codat.integrations.heading",
+	OnSignInPage: func(c *config.Config, u *url.URL) bool {
+		return u.Scheme+"://"+u.Host == origin(c.Codat.LoginURL)
+	},
+	Origins: func(c *config.Config) []string { return []string{origin(c.Codat.LoginURL), origin(c.Codat.URL)} },
+	Pages: []Page{
+		{Name: "codat.integrations", Guide: "Accounting integrations matches",
+			OneOf: [][]string{{"codat.integrations.set_up", "codat.integrations.manage"}}},
+		// The Enable dialog shows only after Save (a write): not walked.
+		{Name: "codat.settings", Guide: "The integration's settings match (not saved)", Reach: codat{}.openSettings},
+	},
+}
 
-// steps are Codat's part, in its own tab: it signs in and opens the
+// steps are Codat's part, in its own tab, after its sign-in: it opens the
 // integration's settings while the provider's app is made, and types the
 // keys once keys (the provider's step that reads them) is done.
 func (c codat) steps(keys string) []Step {
 	holds := (*Session).codatHeld
 	return []Step{
-		{Name: "codat.sign_in", Tab: TabCodat, Guide: "Sign in to the Codat portal (in a new tab; the provider's page stays open)", Do: c.signIn},
 		{Name: "codat.open_integrations", Tab: TabCodat, Guide: "Go to Settings > Integrations > Accounting", Frame: "codat.integrations.heading", Do: c.openIntegrations},
 		{Name: "codat.open_settings", Tab: TabCodat, Done: holds, Guide: "Locate " + c.integration + " and click Set up (Manage when it is set up already)", Do: c.openSettings},
 		{Name: "codat.fill_client_id", Tab: TabCodat, After: []string{keys}, Done: holds, Guide: "Under Integration settings, enter the Client ID", Frame: "codat.settings.client_id", Do: c.fillClientID},
@@ -58,11 +77,6 @@ func codatSignIn(s *Session) *signIn {
 
 func (c codat) integrationsURL(s *Session) string {
 	return strings.TrimRight(s.Env.Config.Codat.URL, "/") + "/settings/integrations/accounting"
-}
-
-func (c codat) signIn(ctx context.Context, s *Session) error {
-	_, err := s.open(ctx, codatSignIn(s), c.integrationsURL(s), "codat.integrations.heading")
-	return err
 }
 
 func (c codat) openIntegrations(ctx context.Context, s *Session) error {
@@ -151,7 +165,8 @@ func (c codat) save(ctx context.Context, s *Session) error {
 // answerDialog answers "Enable <integration>" per codat.enable and waits for
 // the dialog to close.
 func (c codat) answerDialog(ctx context.Context, s *Session) error {
-	if _, err := s.Find(ctx, "codat.enable_dialog.dialog"); err != nil {
+	dialog, err := s.Find(ctx, "codat.enable_dialog.dialog")
+	if err != nil {
 		return err
 	}
 	button := "codat.enable_dialog.later"
@@ -161,7 +176,7 @@ func (c codat) answerDialog(ctx context.Context, s *Session) error {
 	if err := s.Click(ctx, button); err != nil {
 		return err
 	}
-	return s.finder(nil).Gone(ctx, s.El("codat.enable_dialog.dialog"))
+	return dialog.Gone(ctx)
 }
 
 // verifySwitch opens Accounting integrations and checks the switch. With

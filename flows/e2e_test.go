@@ -79,7 +79,7 @@ func expectMissing(steps ...string) func(*flows.Env) {
 // next run starts with no page and no cookie, like a new process.
 func runWith(t *testing.T, cfg *config.Config, provider string, with func(*flows.Env)) result {
 	t.Helper()
-	if err := cfg.Validate(provider); err != nil {
+	if err := flows.ValidateConfig(cfg, provider); err != nil {
 		t.Fatalf("test config is invalid: %v", err)
 	}
 	sel, err := selectors.Load(cfg.SelectorsDir)
@@ -186,8 +186,8 @@ func testXeroToCodat(t *testing.T, opts fakeportal.Options, enable string, wantS
 	if app.Name != cfg.App.Name || app.CompanyURL != cfg.App.CompanyURL || app.PrivacyURL != cfg.App.PrivacyURL || app.TermsURL != cfg.App.TermsURL {
 		t.Errorf("app = %+v, want the configured name and URLs", app)
 	}
-	if len(app.RedirectURIs) != 1 || app.RedirectURIs[0] != config.XeroRedirectURI {
-		t.Errorf("redirect URIs = %v, want [%s]", app.RedirectURIs, config.XeroRedirectURI)
+	if len(app.RedirectURIs) != 1 || app.RedirectURIs[0] != xeroCallback {
+		t.Errorf("redirect URIs = %v, want [%s]", app.RedirectURIs, xeroCallback)
 	}
 	if app.IntegrationType != "Web app" && app.IntegrationType != "web" {
 		t.Errorf("integration type = %q, want Web app", app.IntegrationType)

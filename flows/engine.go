@@ -83,8 +83,9 @@ type Session struct {
 	state            *state.State
 	codatHeldAtStart bool
 
-	fixes        selectorFixes // check mode: what the selectors data should say now
-	pics         checkPictures // check mode: the elements to outline in the pages' pictures
+	fixes        selectorFixes   // check mode: what the selectors data should say now
+	skipped      map[string]bool // check mode: pages the walk could not reach
+	pics         checkPictures   // check mode: the elements to outline in the pages' pictures
 	mu           sync.Mutex
 	drifts       []locate.Drift    // rewordings followed, one per element and words
 	vars         map[string]string // {app}, {integration}, {key}, {id}
@@ -102,7 +103,10 @@ func newSession(tab context.Context, env *Env, provider string) *Session {
 		Summary: &report.Summary{Provider: provider, Mode: string(env.Mode), App: report.App{Name: env.Config.App.Name}, Steps: []report.Step{}},
 	}
 	s.Summary.StartedAt = s.t0.UTC().Format(report.TimeFormat)
-	if c, ok := codatOf[provider]; ok {
+	// Codat's row is the provider's integration; bot check all checks
+	// Codat once, on the first provider's row.
+	if ps, err := portalsOf(provider); err == nil && ps[0].Provider != nil {
+		c := ps[0].Provider.Integration
 		s.vars["integration"], s.vars["key"] = c.integration, c.key
 	}
 	for _, v := range []secret.Secret{env.Config.Xero.Password, env.Config.Xero.TOTPSecret,

@@ -76,8 +76,10 @@ func (f *selectorFixes) write(set *selectors.Set, dir string, vars map[string]st
 		if err := yaml.Unmarshal(set.Raw[portal], &doc); err != nil {
 			return out, fmt.Errorf("selectors fix for %s: %w", portal, err)
 		}
-		pv := map[string]string{"app": vars["app"]} // {integration} is Codat's alone
-		if portal == "codat" {
+		// {integration} and {key} are the data of the portal the providers
+		// deliver to (Codat's): a provider's data has {app} alone.
+		pv := map[string]string{"app": vars["app"]}
+		if p := portalNamed(portal); p != nil && p.Provider == nil {
 			pv = vars
 		}
 		for _, it := range items {

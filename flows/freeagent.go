@@ -3,9 +3,11 @@ package flows
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 
+	"portalbot/internal/config"
 	"portalbot/internal/fail"
 	"portalbot/internal/locate"
 )
@@ -14,16 +16,62 @@ import (
 // register an app on the developer dashboard and read its keys.
 type freeagent struct{ reused bool }
 
+// freeagentPortal describes the FreeAgent developer dashboard: its sign-in,
+// its pages and how to reach each, the run's steps and the rotation's.
+var freeagentPortal = &Portal{
+	Name: "freeagent", Title: "FreeAgent",
+	Config: config.Portal{
+		Name: "freeagent", Email: "freeagent.email", Password: "freeagent.password",
+		URLs:        []string{"freeagent.url"},
+		RedirectURI: "https://freeagent.codat.io/oauth/callback",
+		Rules: func(c *config.Config, p config.Problems) {
+			p.Required("app.description", c.App.Description)
+			if u, err := url.Parse(c.FreeAgent.URL); err == nil && isFreeAgentSandbox(u.Hostname()) {
+				p.Add("freeagent.url points at the FreeAgent sandbox (%s), which Codat does not support: set %s to the developer dashboard, %s",
+					u.Hostname(), config.EnvVar("freeagent.url"), config.Default("freeagent.url"))
+			}
+		},
+	},
+	SignIn:      freeagentSignIn,
+	SignInGuide: "Visit the FreeAgent developer site and sign in to your developer account",
+	Home:        func(s *Session) string { return (&freeagent{}).appsURL(s) },
+	HomeReady:   "freeagent.my_apps.create",
+	OnSignInPage: func(c *config.Config, u *url.URL) bool {
+		return u.Scheme+"://"+u.Host == origin(c.FreeAgent.URL) && strings.HasPrefix(u.Path, "/users/sign_in")
+	},
+	Origins: func(c *config.Config) []string { return []string{origin(c.FreeAgent.URL)} },
+	Pages: []Page{
+		{Name: "freeagent.my_apps", Guide: "My Apps matches", Reach: (&freeagent{}).openMyApps},
+		{Name: "freeagent.new_app", Guide: "The new app form matches (not submitted)", Reach: (&freeagent{}).createNewApp},
+		{Name: "freeagent.app", From: "freeagent.my_apps", Guide: "The app page matches (when the app exists)", Reach: (&freeagent{}).openApp},
+	},
+	Provider: &ProviderFlow{
+		Integration: codat{integration: "FreeAgent", key: "fbrh"},
+		Run: func() Flow {
+			fa := &freeagent{}
+			return Flow{Steps: fa.steps(), Keys: "freeagent.read_credentials"}
+		},
+		Rotate:         func(r *rotation) Flow { return r.freeagentSteps() },
+		RegenerateOnly: true,
+	},
+}
+
+// isFreeAgentSandbox says host is FreeAgent's sandbox, which Codat does
+// not support.
+func isFreeAgentSandbox(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	return host == "sandbox.freeagent.com" || strings.HasSuffix(host, ".sandbox.freeagent.com")
+}
+
 func (fa *freeagent) steps() []Step {
 	reused := func(*Session) bool { return fa.reused }
-	return []Step{
-		{Name: "freeagent.sign_in", Guide: "Visit the FreeAgent developer site and sign in to your developer account", Do: fa.signIn},
+	return []Step{ // after the sign-in (Portal.SignInGuide)
 		{Name: "freeagent.open_my_apps", Guide: "In the navigation bar, click My Apps", Frame: "freeagent.my_apps.create", Do: fa.openMyApps},
 		{Name: "freeagent.create_new_app", Done: reused, Guide: "Click Create New App", Do: fa.createNewApp},
 		{Name: "freeagent.fill_name", Done: reused, Guide: "Enter an app name", Frame: "freeagent.new_app.name", Do: fa.fill("freeagent.new_app.name", func(s *Session) string { return s.Env.Config.App.Name })},
 		{Name: "freeagent.fill_description", Done: reused, Guide: "Enter a description", Frame: "freeagent.new_app.description", Do: fa.fill("freeagent.new_app.description", func(s *Session) string { return s.Env.Config.App.Description })},
 		{Name: "freeagent.fill_homepage", Done: reused, Guide: "App homepage URL (when configured)", Do: fa.fillHomepage},
-		{Name: "freeagent.fill_redirect_uris", Done: reused, Guide: "OAuth Redirect URIs: https://freeagent.codat.io/oauth/callback", Frame: "freeagent.new_app.redirect_uris", Do: fa.fill("freeagent.new_app.redirect_uris", func(s *Session) string { return s.Env.Config.RedirectURIFor("freeagent") })},
+		{Name: "freeagent.fill_redirect_uris", Done: reused, Guide: "OAuth Redirect URIs: https://freeagent.codat.io/oauth/callback", Frame: "freeagent.new_app.redirect_uris", Do: fa.fill("freeagent.new_app.redirect_uris", func(s *Session) string { return s.redirectURI("freeagent") })},
 		{Name: "freeagent.leave_practice_api_unticked", Done: reused, Guide: "Leave Enable Accountancy Practice API unticked", Frame: "freeagent.new_app.practice_api", Do: fa.untickPracticeAPI},
 		{Name: "freeagent.create_app", Guide: "Select Create App (an app of that name is opened instead)", Writes: true, Do: fa.createApp},
 		{Name: "freeagent.read_credentials", Guide: "Copy the OAuth identifier and the OAuth secret (regenerated when the page no longer shows it)", Frame: "freeagent.app.identifier",
@@ -48,8 +96,19 @@ func (fa *freeagent) appsURL(s *Session) string {
 	return strings.TrimRight(s.Env.Config.FreeAgent.URL, "/") + "/apps"
 }
 
-func (fa *freeagent) signIn(ctx context.Context, s *Session) error {
-	_, err := s.open(ctx, freeagentSignIn(s), fa.appsURL(s), "freeagent.my_apps.create")
+// openApp opens the app named app.name from My Apps (bot check reaches its
+// page so; the run comes there by creating it).
+func (fa *freeagent) openApp(ctx context.Context, s *Session) error {
+	if _, err := s.open(ctx, freeagentSignIn(s), fa.appsURL(s), "freeagent.my_apps.create"); err != nil {
+		return err
+	}
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El("freeagent.my_apps.app_link")); m == nil {
+		return notThere("no app named %q", s.Env.Config.App.Name)
+	}
+	if err := s.Click(ctx, "freeagent.my_apps.app_link"); err != nil {
+		return err
+	}
+	_, err := s.arrive(ctx, freeagentSignIn(s), "freeagent.app.identifier")
 	return err
 }
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"portalbot/internal/config"
 	"portalbot/internal/fakeportal"
 )
 
@@ -67,8 +66,8 @@ func testFreeAgentToCodat(t *testing.T, opts fakeportal.Options, enable string, 
 	if app.Name != cfg.App.Name || app.Description != cfg.App.Description {
 		t.Errorf("app = %+v, want the configured name and description", app)
 	}
-	if len(app.RedirectURIs) != 1 || app.RedirectURIs[0] != config.FreeAgentRedirectURI {
-		t.Errorf("redirect URIs = %v, want [%s]", app.RedirectURIs, config.FreeAgentRedirectURI)
+	if len(app.RedirectURIs) != 1 || app.RedirectURIs[0] != freeagentCallback {
+		t.Errorf("redirect URIs = %v, want [%s]", app.RedirectURIs, freeagentCallback)
 	}
 	if app.PracticeAPI {
 		t.Errorf("the Accountancy Practice API is on; the guide says leave it unticked")

@@ -46,65 +46,44 @@ type rotation struct {
 
 // RotateSteps returns the steps of bot rotate for provider, in order.
 func RotateSteps(provider string) ([]Step, error) {
-	if _, err := Steps(provider); err != nil {
+	p, err := providerNamed(provider)
+	if err != nil {
 		return nil, err
 	}
-	return (&rotation{x: &xero{}, fa: &freeagent{}}).steps(provider), nil
+	return (&rotation{x: &xero{}, fa: &freeagent{}}).steps(p), nil
 }
 
 // CheckRotate refuses, before anything starts, a rotation that would cut
-// Codat off: FreeAgent's regeneration without --accept-gap.
+// Codat off: a portal that can only regenerate (FreeAgent) without
+// --accept-gap.
 func CheckRotate(provider string, opts RotateOptions) error {
-	if provider == "freeagent" && !opts.AcceptGap {
-		return &fail.Error{Kind: fail.Unsafe, Portal: "freeagent",
+	p, err := providerNamed(provider)
+	if err != nil {
+		return err
+	}
+	if p.Provider.RegenerateOnly && !opts.AcceptGap {
+		return &fail.Error{Kind: fail.Unsafe, Portal: p.Name,
 			Hint: "to rotate anyway, at a quiet time, add --accept-gap: the bot regenerates and delivers in one go and reports the gap",
-			Err: errors.New("FreeAgent can only regenerate an app's secret: the old one stops working at once, so Codat's FreeAgent " +
-				"connections fail until Codat holds the new one (there is no second slot as on Xero); nothing was done")}
+			Err: fmt.Errorf("%s can only regenerate an app's secret: the old one stops working at once, so Codat's %s "+
+				"connections fail until Codat holds the new one (there is no second slot as on Xero); nothing was done", p.Title, p.Title)}
 	}
 	return nil
 }
 
-func (r *rotation) steps(provider string) []Step {
+// steps are the rotation of p: its sign-in and part (ProviderFlow.Rotate),
+// Codat's sign-in and part, which deliver only when a new secret was made,
+// then p's final steps.
+func (r *rotation) steps(p *Portal) []Step {
 	notDue := func(*Session) bool { return r.notDue }
-	generated := func(*Session) bool { return r.notDue || r.resumed }
 	held := func(*Session) bool { return r.notDue || !r.deliver }
-	var steps []Step
-	switch provider {
-	case "xero":
-		x := r.x
-		steps = []Step{
-			{Name: "xero.sign_in", Guide: "Sign in to the Xero developer portal with your Xero credentials", Do: x.signIn},
-			{Name: "xero.open_my_apps", Guide: "Select the My Apps tab", Frame: "xero.my_apps.app_link", Do: x.openMyApps},
-			{Name: "xero.open_app", Guide: "Open the app named in the configuration", Do: r.openXeroApp},
-			{Name: "xero.open_configuration", Guide: "Select Configuration in the left pane", Do: x.openConfiguration},
-			{Name: "xero.reveal_client_id", Guide: "Click the eye icon to reveal the client id", Frame: "xero.configuration.client_id", Do: x.revealClientID},
-			{Name: "xero.plan_rotation", Guide: "Read both client secret slots: which one Codat holds, and how old it is", Do: r.planXero},
-			{Name: "xero.remove_unheld_secret", Guide: "Both slots are full: remove the secret Codat does not hold", Writes: true, Done: generated, Do: r.removeUnheld},
-			// No frame: which slot is free is known only when the step runs.
-			{Name: "xero.generate_secret", Guide: "Generate a secret in the free slot, copy it and store it before leaving the page", Writes: true,
-				Done: generated, Do: r.generateXero},
-		}
-	case "freeagent":
-		fa := r.fa
-		steps = []Step{
-			{Name: "freeagent.sign_in", Guide: "Visit the FreeAgent developer site and sign in to your developer account", Done: notDue, Do: fa.signIn},
-			{Name: "freeagent.open_my_apps", Guide: "In the navigation bar, click My Apps", Done: notDue, Do: fa.openMyApps},
-			{Name: "freeagent.open_app", Guide: "Open the app named in the configuration", Done: notDue, Do: r.openFreeAgentApp},
-			{Name: "freeagent.regenerate_secret", Guide: "Regenerate the OAuth secret (the old one stops working now) and store the new one", Writes: true,
-				Frame: "freeagent.app.secret", Done: generated, Do: r.regenerateFreeAgent},
-		}
-	}
-	c := codatXero
-	if provider == "freeagent" {
-		c = codatFreeAgent
-	}
-	keys := map[string]string{"xero": "xero.generate_secret", "freeagent": "freeagent.regenerate_secret"}[provider]
-	for _, st := range c.steps(keys) {
+	f := p.Provider.Rotate(r)
+	steps := append([]Step{p.signInStep()}, f.Steps...)
+	for _, st := range codatSteps(p, f.Keys) {
 		if st.Done != nil {
 			st.Done = held
 			// Whether Codat gets a new secret is known only once the
 			// provider's lane has planned and generated it.
-			st.After = []string{keys}
+			st.After = []string{f.Keys}
 		} else {
 			st.Done = notDue
 		}
@@ -113,14 +92,40 @@ func (r *rotation) steps(provider string) []Step {
 		}
 		steps = append(steps, st)
 	}
-	if provider == "xero" {
-		steps = append(steps, Step{Name: "xero.remove_old_secret", Guide: "Remove the older client secret: Codat holds the new one",
-			Writes: true, Done: notDue, After: []string{"codat.verify_switch"}, Do: r.removeOldXero})
-	} else {
-		steps = append(steps, Step{Name: "freeagent.finish_rotation", Guide: "Record the rotation and the gap",
-			Done: notDue, After: []string{"codat.verify_switch"}, Do: r.finish})
-	}
-	return steps
+	return append(steps, f.Final...)
+}
+
+// xeroSteps are Xero's part of a rotation (after its sign-in).
+func (r *rotation) xeroSteps() Flow {
+	notDue := func(*Session) bool { return r.notDue }
+	generated := func(*Session) bool { return r.notDue || r.resumed }
+	x := r.x
+	return Flow{Keys: "xero.generate_secret", Steps: []Step{
+		{Name: "xero.open_my_apps", Guide: "Select the My Apps tab", Frame: "xero.my_apps.app_link", Do: x.openMyApps},
+		{Name: "xero.open_app", Guide: "Open the app named in the configuration", Do: r.openXeroApp},
+		{Name: "xero.open_configuration", Guide: "Select Configuration in the left pane", Do: x.openConfiguration},
+		{Name: "xero.reveal_client_id", Guide: "Click the eye icon to reveal the client id", Frame: "xero.configuration.client_id", Do: x.revealClientID},
+		{Name: "xero.plan_rotation", Guide: "Read both client secret slots: which one Codat holds, and how old it is", Do: r.planXero},
+		{Name: "xero.remove_unheld_secret", Guide: "Both slots are full: remove the secret Codat does not hold", Writes: true, Done: generated, Do: r.removeUnheld},
+		// No frame: which slot is free is known only when the step runs.
+		{Name: "xero.generate_secret", Guide: "Generate a secret in the free slot, copy it and store it before leaving the page", Writes: true,
+			Done: generated, Do: r.generateXero},
+	}, Final: []Step{{Name: "xero.remove_old_secret", Guide: "Remove the older client secret: Codat holds the new one",
+		Writes: true, Done: notDue, After: []string{"codat.verify_switch"}, Do: r.removeOldXero}}}
+}
+
+// freeagentSteps are FreeAgent's part of a rotation (after its sign-in).
+func (r *rotation) freeagentSteps() Flow {
+	notDue := func(*Session) bool { return r.notDue }
+	generated := func(*Session) bool { return r.notDue || r.resumed }
+	fa := r.fa
+	return Flow{Keys: "freeagent.regenerate_secret", Steps: []Step{
+		{Name: "freeagent.open_my_apps", Guide: "In the navigation bar, click My Apps", Done: notDue, Do: fa.openMyApps},
+		{Name: "freeagent.open_app", Guide: "Open the app named in the configuration", Done: notDue, Do: r.openFreeAgentApp},
+		{Name: "freeagent.regenerate_secret", Guide: "Regenerate the OAuth secret (the old one stops working now) and store the new one", Writes: true,
+			Frame: "freeagent.app.secret", Done: generated, Do: r.regenerateFreeAgent},
+	}, Final: []Step{{Name: "freeagent.finish_rotation", Guide: "Record the rotation and the gap",
+		Done: notDue, After: []string{"codat.verify_switch"}, Do: r.finish}}}
 }
 
 // runRotate is RunProvider for ModeRotate: the session runs as a run (it
@@ -131,8 +136,12 @@ func runRotate(ctx context.Context, env *Env, provider string) (*report.Summary,
 	if err := CheckRotate(provider, env.Rotate); err != nil {
 		return nil, err
 	}
+	p, err := providerNamed(provider)
+	if err != nil {
+		return nil, err
+	}
 	r := &rotation{opts: env.Rotate, x: &xero{}, fa: &freeagent{}}
-	steps := r.steps(provider)
+	steps := r.steps(p)
 	runEnv := *env
 	runEnv.Mode = ModeRun
 	s := newSession(ctx, &runEnv, provider)
@@ -169,7 +178,7 @@ func runRotate(ctx context.Context, env *Env, provider string) (*report.Summary,
 		s.progress("the portal signed us out during %s: starting over from the saved state", out.failed)
 		s.resume()
 		*r = rotation{opts: env.Rotate, x: &xero{}, fa: &freeagent{}}
-		steps = r.steps(provider)
+		steps = r.steps(p)
 		if out = s.run(ctx, steps); out.abandoned != nil {
 			return s.Summary, out.abandoned
 		}
@@ -396,7 +405,7 @@ func (r *rotation) finish(_ context.Context, s *Session) error {
 	st.RotationStarted, st.CodatSlot = time.Time{}, 0
 	s.Summary.Rotation.Outcome = "rotated"
 	s.Summary.Rotation.Message = fmt.Sprintf("Codat holds the new secret (sha256 %s…)", s.ClientSecret.Fingerprint())
-	if s.Provider == "xero" {
+	if p := portalNamed(s.Provider); p != nil && !p.Provider.RegenerateOnly {
 		s.Summary.Rotation.Message += "; the older one is removed"
 	}
 	return s.saveState()

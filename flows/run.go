@@ -20,15 +20,22 @@ import (
 // Codat part runs in its own tab alongside the provider's (Step.Tab,
 // Step.After).
 func Steps(provider string) ([]Step, error) {
-	switch provider {
-	case "xero":
-		x := &xero{}
-		return append(append(x.steps(), codatXero.steps("xero.generate_secret")...), x.finalSteps()...), nil
-	case "freeagent":
-		fa := &freeagent{}
-		return append(fa.steps(), codatFreeAgent.steps("freeagent.read_credentials")...), nil
+	p, err := providerNamed(provider)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fail.New(fail.Config, "unknown provider %q: choose one of %s", provider, strings.Join(Providers, ", "))
+	f := p.Provider.Run()
+	steps := append([]Step{p.signInStep()}, f.Steps...)
+	steps = append(steps, codatSteps(p, f.Keys)...)
+	return append(steps, f.Final...), nil
+}
+
+// codatSteps are Codat's sign-in and part of provider p's job, in Codat's
+// tab, typing the keys once the step keys has them.
+func codatSteps(p *Portal, keys string) []Step {
+	si := codatPortal.signInStep()
+	si.Tab = TabCodat
+	return append([]Step{si}, p.Provider.Integration.steps(keys)...)
 }
 
 func runProvider(ctx context.Context, env *Env, provider string) (*report.Summary, error) {
@@ -36,12 +43,9 @@ func runProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 	if env.Mode == "" {
 		env.Mode = ModeRun
 	}
-	steps, err := Steps(provider)
+	steps, err := StepsFor(provider, env.Mode)
 	if err != nil {
 		return nil, err
-	}
-	if env.Mode == ModeCheck {
-		steps = checkSteps(provider)
 	}
 	s := newSession(ctx, env, provider)
 	env.Scrub = s.Scrub
@@ -207,10 +211,13 @@ func (s *Session) onSignInPage(tab context.Context) bool {
 	ctx, cancel := context.WithTimeout(tab, 3*time.Second)
 	defer cancel()
 	f := s.finder(nil)
-	for _, name := range []string{"xero.signin.email", "xero.signin.password", "codat.signin_identifier.email",
-		"codat.signin_password.password", "freeagent.signin.email"} {
-		if m, _, _ := f.Probe(ctx, s.El(name)); m != nil {
-			return true
+	for _, p := range registry {
+		for _, sc := range p.SignIn(s).screens {
+			for _, fl := range sc.fields {
+				if m, _, _ := f.Probe(ctx, s.El(fl.element)); m != nil {
+					return true
+				}
+			}
 		}
 	}
 	return false
@@ -237,17 +244,14 @@ func (s *Session) signedOut(ctx context.Context) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil
 	}
-	o := u.Scheme + "://" + u.Host
-	c := s.Env.Config
 	portal := ""
-	switch {
-	case o == origin(c.Xero.LoginURL):
-		portal = "xero"
-	case o == origin(c.Codat.LoginURL):
-		portal = "codat"
-	case o == origin(c.FreeAgent.URL) && strings.HasPrefix(u.Path, "/users/sign_in"):
-		portal = "freeagent"
-	default:
+	for _, p := range registry {
+		if p.OnSignInPage(s.Env.Config, u) {
+			portal = p.Name
+			break
+		}
+	}
+	if portal == "" {
 		return nil
 	}
 	return &fail.Error{Kind: fail.Unavailable, Portal: portal, Err: fmt.Errorf("%w (session expired?) while on %s", errSignedOut, redactURL(u.String()))}

@@ -24,49 +24,70 @@ import (
 // written again at the end of the run, so the file follows the portal's
 // own refreshes.
 
-// sessionFiles is what a run knows of its portals' session files.
+// sessionFiles is what a run knows of its portals' session files. The
+// portals' tabs sign in side by side: its maps change under the session's
+// lock (files, loadedState, setLoaded, markReady, isReady).
 type sessionFiles struct {
 	loaded map[string]*session.State // what each file held at the start
 	ready  map[string]bool           // portals that showed a signed-in page
 }
 
 func (s *Session) files() *sessionFiles {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.sess == nil {
 		s.sess = &sessionFiles{loaded: map[string]*session.State{}, ready: map[string]bool{}}
 	}
 	return s.sess
 }
 
-// sessionPortals are the portals a provider's run signs in to.
-func sessionPortals(provider string) []string {
-	return []string{provider, "codat"}
+func (s *Session) loadedState(portal string) *session.State {
+	f := s.files()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return f.loaded[portal]
+}
+
+func (s *Session) setLoaded(portal string, st *session.State) {
+	f := s.files()
+	s.locked(func() { f.loaded[portal] = st })
+}
+
+func (s *Session) markReady(portal string) {
+	f := s.files()
+	s.locked(func() { f.ready[portal] = true })
+}
+
+func (s *Session) isReady(portal string) bool {
+	f := s.files()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return f.ready[portal]
+}
+
+// sessionPortals are the portals a run for target signs in to.
+func sessionPortals(target string) []string {
+	ps, _ := portalsOf(target)
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name
+	}
+	return out
 }
 
 // portalOrigins are the origins whose cookies and storage make up portal's
 // session: its sign-in host and its app.
 func (s *Session) portalOrigins(portal string) []string {
-	c := s.Env.Config
-	switch portal {
-	case "xero":
-		return []string{origin(c.Xero.LoginURL), origin(c.Xero.DeveloperURL)}
-	case "codat":
-		return []string{origin(c.Codat.LoginURL), origin(c.Codat.URL)}
-	case "freeagent":
-		return []string{origin(c.FreeAgent.URL)}
+	if p := portalNamed(portal); p != nil {
+		return p.Origins(s.Env.Config)
 	}
 	return nil
 }
 
 // portalAccount is the email of the account the bot signs in to portal with.
 func (s *Session) portalAccount(portal string) string {
-	c := s.Env.Config
-	switch portal {
-	case "xero":
-		return c.Xero.Email
-	case "codat":
-		return c.Codat.Email
-	case "freeagent":
-		return c.FreeAgent.Email
+	if p := portalNamed(portal); p != nil {
+		return s.Env.Config.Value(p.Config.Email)
 	}
 	return ""
 }
@@ -115,7 +136,7 @@ func (s *Session) restoreSessions(ctx context.Context) {
 			continue
 		}
 		s.keepValues(st)
-		s.files().loaded[portal] = st
+		s.setLoaded(portal, st)
 		rctx, cancel := context.WithTimeout(ctx, s.Env.Config.Browser.StepTimeout)
 		err = session.Restore(rctx, st, s.portalOrigins(portal), s.Env.Now())
 		cancel()
@@ -127,11 +148,13 @@ func (s *Session) restoreSessions(ctx context.Context) {
 	}
 }
 
-// sessionReady is told that portal's signed-in page showed; signedIn says
-// the bot signed in to get there, and then the session file is written at
-// once, so a run that fails later keeps it.
+// sessionReady is told that portal's signed-in page showed in the tab of
+// ctx; signedIn says the bot signed in to get there, and then the session
+// file is written at once, so a run that fails later keeps it. Its local
+// storage is read from that tab alone: another tab may be loading a page,
+// and waiting for it would hold this one up.
 func (s *Session) sessionReady(ctx context.Context, portal string, signedIn bool) {
-	s.files().ready[portal] = true
+	s.markReady(portal)
 	if signedIn {
 		s.saveSession(ctx, portal)
 	}
@@ -144,26 +167,30 @@ func (s *Session) saveSessions(ctx context.Context) {
 		return // stopped: the browser may be going away
 	}
 	for _, portal := range sessionPortals(s.Provider) {
-		if s.files().ready[portal] {
-			sctx, cancel := context.WithTimeout(s.tabs["main"], s.Env.Config.Browser.StepTimeout)
-			s.saveSession(sctx, portal)
+		if s.isReady(portal) {
+			s.mu.Lock()
+			main := s.tabs[TabProvider]
+			var pages []context.Context
+			for _, t := range s.tabs {
+				pages = append(pages, t)
+			}
+			s.mu.Unlock()
+			sctx, cancel := context.WithTimeout(main, s.Env.Config.Browser.StepTimeout)
+			s.saveSession(sctx, portal, pages...)
 			cancel()
 		}
 	}
 }
 
-// saveSession captures portal's state from the browser and writes its file.
-// A failure is a warning: the run itself succeeded, the next one signs in.
-func (s *Session) saveSession(ctx context.Context, portal string) {
+// saveSession captures portal's state from the browser (its local storage
+// from pages) and writes its file. A failure is a warning: the run itself
+// succeeded, the next one signs in.
+func (s *Session) saveSession(ctx context.Context, portal string, pages ...context.Context) {
 	if !s.sessionsOn() {
 		return
 	}
 	path := s.SessionPath(portal)
-	var pages []context.Context
-	for _, t := range s.tabs {
-		pages = append(pages, t)
-	}
-	st, err := session.Capture(ctx, s.portalOrigins(portal), s.files().loaded[portal], pages...)
+	st, err := session.Capture(ctx, s.portalOrigins(portal), s.loadedState(portal), pages...)
 	if st != nil {
 		s.keepValues(st)
 	}
@@ -179,7 +206,7 @@ func (s *Session) saveSession(ctx context.Context, portal string) {
 		s.Env.Log.Warn("could not save the session", zap.String("portal", portal), zap.String("file", path), zap.Error(errors.New(s.Scrub(err.Error()))))
 		return
 	}
-	s.files().loaded[portal] = st
+	s.setLoaded(portal, st)
 	s.Env.Log.Debug("session saved", zap.String("portal", portal), zap.String("file", path), zap.Int("cookies", len(st.Cookies)))
 }
 
@@ -210,9 +237,6 @@ func (s *Session) tickTrust(ctx context.Context, f *locate.Finder, si *signIn) {
 	}
 }
 
-// LoginPortals are the portals `bot login` signs in to.
-var LoginPortals = []string{"xero", "freeagent", "codat"}
-
 // Login opens portal's signed-in page in the tab of ctx (a visible browser,
 // or one attached through browser.remote_url) and, when the portal shows
 // its sign-in instead, fills what the bot can (email, password, a code
@@ -232,7 +256,7 @@ func Login(ctx context.Context, env *Env, portal string, wait time.Duration) (st
 		s.progress("not using the earlier session: %v", err)
 	} else if st != nil {
 		s.keepValues(st)
-		s.files().loaded[portal] = st
+		s.setLoaded(portal, st)
 		if err := session.Restore(ctx, st, s.portalOrigins(portal), env.Now()); err != nil {
 			s.progress("could not load the earlier session: %v", s.Scrub(err.Error()))
 		} else {
@@ -272,10 +296,10 @@ func Login(ctx context.Context, env *Env, portal string, wait time.Duration) (st
 			return "", s.loginWaitErr(ctx, wctx, portal, wait, err)
 		}
 	}
-	s.files().ready[portal] = true
+	s.markReady(portal)
 	sctx, scancel := context.WithTimeout(ctx, env.Config.Browser.StepTimeout)
 	defer scancel()
-	st, err := session.Capture(sctx, s.portalOrigins(portal), s.files().loaded[portal])
+	st, err := session.Capture(sctx, s.portalOrigins(portal), s.loadedState(portal))
 	if err == nil {
 		err = session.Write(path, st)
 	}
@@ -291,15 +315,8 @@ const ModeLogin Mode = "login"
 // loginTarget is the sign-in of portal, the page a signed-in account sees
 // and that page's ready element.
 func loginTarget(s *Session, portal string) (*signIn, string, string, error) {
-	switch portal {
-	case "xero":
-		x := &xero{}
-		return xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading", nil
-	case "freeagent":
-		fa := &freeagent{}
-		return freeagentSignIn(s), fa.appsURL(s), "freeagent.my_apps.create", nil
-	case "codat":
-		return codatSignIn(s), codat{}.integrationsURL(s), "codat.integrations.heading", nil
+	if p := portalNamed(portal); p != nil {
+		return p.SignIn(s), p.Home(s), p.HomeReady, nil
 	}
 	return nil, "", "", fail.New(fail.Config, "unknown portal %q: choose one of %s", portal, strings.Join(LoginPortals, ", "))
 }

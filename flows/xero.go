@@ -3,10 +3,12 @@ package flows
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"path"
 	"regexp"
 	"strings"
 
+	"portalbot/internal/config"
 	"portalbot/internal/fail"
 	"portalbot/internal/locate"
 )
@@ -20,11 +22,52 @@ type xero struct {
 	slotsSeen, otherLive bool
 }
 
+// xeroPortal describes the Xero developer portal: its sign-in, its pages
+// and how to reach each, the run's steps and the rotation's.
+var xeroPortal = &Portal{
+	Name: "xero", Title: "Xero",
+	Config: config.Portal{
+		Name: "xero", Email: "xero.email", Password: "xero.password",
+		URLs:        []string{"xero.login_url", "xero.developer_url"},
+		RedirectURI: "https://xero.codat.io/oauth2/callback",
+		Rules: func(c *config.Config, p config.Problems) {
+			if strings.Contains(strings.ToLower(c.App.Name), "xero") {
+				p.Add("app.name %q must not contain \"Xero\" (Xero refuses such names): change %s", c.App.Name, config.EnvVar("app.name"))
+			}
+			p.Required("app.company_url", c.App.CompanyURL)
+		},
+	},
+	SignIn:      xeroSignIn,
+	SignInGuide: "Sign in to the Xero developer portal with your Xero credentials",
+	Home:        func(s *Session) string { return (&xero{}).myAppsURL(s) },
+	HomeReady:   "xero.my_apps.heading",
+	OnSignInPage: func(c *config.Config, u *url.URL) bool {
+		return u.Scheme+"://"+u.Host == origin(c.Xero.LoginURL)
+	},
+	Origins: func(c *config.Config) []string { return []string{origin(c.Xero.LoginURL), origin(c.Xero.DeveloperURL)} },
+	Pages: []Page{
+		{Name: "xero.my_apps", Guide: "My Apps matches"},
+		{Name: "xero.new_app", Guide: "The New app dialog matches (closed without creating)",
+			Reach: (&xero{}).newApp, Next: (&xero{}).nextScreen, Leave: closeDialog("xero.new_app")},
+		{Name: "xero.app_details", From: "xero.my_apps", Guide: "App details matches (when the app exists)", Reach: (&xero{}).openApp},
+		{Name: "xero.configuration", Guide: "Configuration matches (when the app exists)", Reach: (&xero{}).openConfiguration,
+			// One of the two generate buttons shows, unless two secrets are live.
+			OneOf: [][]string{{"xero.configuration.generate_secret", "xero.configuration.generate_another", "xero.configuration.remove_secret_2"}}},
+	},
+	Provider: &ProviderFlow{
+		Integration: codat{integration: "Xero", key: "gbol"},
+		Run: func() Flow {
+			x := &xero{}
+			return Flow{Steps: x.steps(), Keys: "xero.generate_secret", Final: x.finalSteps()}
+		},
+		Rotate: func(r *rotation) Flow { return r.xeroSteps() },
+	},
+}
+
 func (x *xero) steps() []Step {
 	reused := func(*Session) bool { return x.reused }
 	inHand := (*Session).secretInHand
-	return []Step{
-		{Name: "xero.sign_in", Guide: "Sign in to the Xero developer portal with your Xero credentials", Do: x.signIn},
+	return []Step{ // after the sign-in (Portal.SignInGuide)
 		{Name: "xero.open_my_apps", Guide: "Select the My Apps tab", Frame: "xero.my_apps.new_app", Do: x.openMyApps},
 		{Name: "xero.new_app", Guide: "Click New app at the top right", Done: reused, Do: x.newApp},
 		{Name: "xero.fill_app_name", Guide: "App name: a name your users recognise", Frame: "xero.new_app.app_name", Done: reused, Do: x.fillAppName},
@@ -62,9 +105,42 @@ func (x *xero) myAppsURL(s *Session) string {
 	return strings.TrimRight(s.Env.Config.Xero.DeveloperURL, "/") + "/app/manage"
 }
 
-func (x *xero) signIn(ctx context.Context, s *Session) error {
-	_, err := s.open(ctx, xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading")
+// openApp opens the app named app.name from My Apps (bot check reaches
+// App details so; the run comes there by creating it).
+func (x *xero) openApp(ctx context.Context, s *Session) error {
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.heading")); m == nil {
+		if _, err := s.open(ctx, xeroSignIn(s), x.myAppsURL(s), "xero.my_apps.heading"); err != nil {
+			return err
+		}
+	}
+	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.app_link")); m == nil {
+		return notThere("no app named %q", s.Env.Config.App.Name)
+	}
+	if err := s.Click(ctx, "xero.my_apps.app_link"); err != nil {
+		return err
+	}
+	_, err := s.arrive(ctx, xeroSignIn(s), "xero.app_details.heading")
 	return err
+}
+
+// nextScreen goes on to the New app dialog's second screen, when it has
+// one, by the run's own steps: the first screen answered (typing is no
+// write), then Next. Nothing is submitted.
+func (x *xero) nextScreen(ctx context.Context, s *Session) (bool, error) {
+	next, _, _ := s.finder(nil).Probe(ctx, s.El("xero.new_app.next"))
+	if next == nil {
+		return false, nil
+	}
+	for _, do := range []func(context.Context, *Session) error{x.fillAppName, x.chooseWebApp, x.answerQuestions} {
+		if err := do(ctx, s); err != nil {
+			return false, err
+		}
+	}
+	if err := next.Click(ctx); err != nil {
+		return false, err
+	}
+	_, err := s.Find(ctx, "xero.new_app.create")
+	return err == nil, err
 }
 
 // openMyApps reads the connection limit the portal shows, and looks for an
@@ -119,7 +195,7 @@ func (x *xero) fillRedirectURI(ctx context.Context, s *Session) error {
 	if err != nil {
 		return err
 	}
-	return m.Fill(ctx, s.Env.Config.RedirectURIFor("xero"))
+	return m.Fill(ctx, s.redirectURI("xero"))
 }
 
 // onScreen finds a field of the new-app dialog, going on to the dialog's

@@ -40,6 +40,13 @@ func Find(configured string) (string, error) {
 		"no browser found (tried %v): run `make browser` or set browser.exec_path", Candidates)
 }
 
+// EngineFlag is the flag every browser the bot drives needs: it lets the
+// bot's page script read the role and accessible name the browser computes
+// for each element (Element.computedRole/computedName), so that finding an
+// element by role and name is one call to the page. A browser the bot
+// attaches to (browser.remote_url) must be started with it too.
+const EngineFlag = "--enable-blink-features=ComputedAccessibilityInfo"
+
 // AllocatorOptions are the flags the bot launches the browser with: the
 // defaults of chromedp (headless, background networking off, a fresh
 // temporary profile that chromedp removes, --no-sandbox only as root) plus a
@@ -53,6 +60,7 @@ func AllocatorOptions(execPath string, vp config.Viewport) []chromedp.ExecAlloca
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("enable-blink-features", "ComputedAccessibilityInfo"),
 	)
 	if vp.Width > 0 && vp.Height > 0 {
 		opts = append(opts, chromedp.WindowSize(vp.Width, vp.Height))

@@ -54,7 +54,7 @@ func NewCmdLogin(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
 		Getenv:        f.Getenv,
 	}
 	cmd := &cobra.Command{
-		Use:   "login <xero|freeagent|codat>",
+		Use:   "login <" + strings.Join(flows.LoginPortals, "|") + ">",
 		Short: "Sign in once with a person's help and save the session the runs reuse",
 		Long: `Open the portal's sign-in page in a visible browser window, fill in what the bot
 can (email, password, a code from the TOTP secret, "Trust this device"), and wait
@@ -128,13 +128,13 @@ func runLogin(opts *LoginOptions) error {
 	if err != nil {
 		return fmt.Errorf("load configuration: %w", err)
 	}
-	if err := cfg.ValidateLogin(opts.Portal); err != nil {
+	if err := flows.ValidateLoginConfig(cfg, opts.Portal); err != nil {
 		return err
 	}
 	if opts.Wait <= 0 {
 		return fail.New(fail.Config, "--wait must be greater than 0 (got %s)", opts.Wait)
 	}
-	path := session.Path(cfg.Sessions(), opts.Portal, loginAccount(cfg, opts.Portal))
+	path := session.Path(cfg.Sessions(), opts.Portal, flows.Account(cfg, opts.Portal))
 	getenv := opts.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
@@ -170,17 +170,6 @@ func runLogin(opts *LoginOptions) error {
 	return nil
 }
 
-// loginAccount is the email of portal's account in cfg.
-func loginAccount(cfg *config.Config, portal string) string {
-	switch portal {
-	case "xero":
-		return cfg.Xero.Email
-	case "freeagent":
-		return cfg.FreeAgent.Email
-	}
-	return cfg.Codat.Email
-}
-
 // noDisplay is the usage error of bot login on a machine without a display:
 // the two ways to do it from a workstation.
 func noDisplay(portal, path string) error {
@@ -190,7 +179,7 @@ func noDisplay(portal, path string) error {
        bot login %s
      then copy the session file it writes to %s on this machine (keep it mode 600; it is portable); or
   2. drive a browser on your workstation from here: on the workstation run
-       chromium --remote-debugging-port=9222 --user-data-dir="$(mktemp -d)"
+       chromium --remote-debugging-port=9222 --enable-blink-features=ComputedAccessibilityInfo --user-data-dir="$(mktemp -d)"
        ssh -R 9222:127.0.0.1:9222 <this machine>
      and in that ssh session run
        BOT_BROWSER_REMOTE_URL=http://127.0.0.1:9222 bot login %s

@@ -104,6 +104,7 @@ go to stderr.
 		Example: `  bot run xero
   BOT_CODAT_ENABLE=later bot run freeagent --config prod.yaml
   bot check xero --screenshots failure
+  bot check all                      # every portal in one browser, in parallel tabs
   bot rotate xero --max-age 90d
   bot run xero --screenshots steps   # docs: a picture of every step`,
 

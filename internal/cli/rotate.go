@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,7 +26,7 @@ func NewCmdRotate(f *Factory, runF func(*RunOptions) error) *cobra.Command {
 		}
 		return runRun(opts)
 	})
-	cmd.Use = "rotate <xero|freeagent>"
+	cmd.Use = "rotate <" + strings.Join(flows.Providers, "|") + ">"
 	cmd.Short = "Replace the app's client secret in the provider's portal and in Codat"
 	cmd.Long = `Replace the client secret of the app that bot run set up (app.name), in the
 provider's portal and in Codat's integration settings.

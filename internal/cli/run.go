@@ -49,7 +49,7 @@ type RunOptions struct {
 // of the flag binding; nil runs for real.
 func NewCmdRun(f *Factory, runF func(*RunOptions) error) *cobra.Command {
 	cmd := newCmdFlow(f, flows.ModeRun, runF)
-	cmd.Use = "run <xero|freeagent>"
+	cmd.Use = "run <" + strings.Join(flows.Providers, "|") + ">"
 	cmd.Short = "Create the provider's OAuth app and save it in Codat"
 	cmd.Long = `Sign in to the provider's developer portal, create the OAuth app (or reuse the
 one named app.name), take its client id and secret, and save them in the Codat
@@ -83,18 +83,26 @@ the run fails. Secrets never appear in it, nor in logs or errors.
 	return cmd
 }
 
-// NewCmdCheck returns `bot check xero|freeagent`: the same walk as run
+// NewCmdCheck returns `bot check xero|freeagent|all`: the same walk as run
 // without changing anything, to learn early that a portal changed.
 func NewCmdCheck(f *Factory, runF func(*RunOptions) error) *cobra.Command {
 	cmd := newCmdFlow(f, flows.ModeCheck, runF)
-	cmd.Use = "check <xero|freeagent>"
+	targets := append(slices.Clone(flows.Providers), flows.All)
+	cmd.Use = "check <" + strings.Join(targets, "|") + ">"
+	cmd.Args = targetArg(targets)
+	cmd.ValidArgs = targets
 	cmd.Short = "Walk the portals without changing anything and report what no longer matches"
 	cmd.Long = `Sign in and walk the same pages as run, resolving every element the run would
-use, without creating, generating or saving anything. Use it on a schedule to
-learn that a portal changed before a real run needs it: exit code 4 names the
-page and the element that no longer matches.
+use, without creating, generating or saving anything (the New app dialog is
+opened and closed, forms are not submitted). Use it on a schedule to learn
+that a portal changed before a real run needs it: exit code 4 names the page
+and the element that no longer matches.
 
-The JSON summary goes to stdout and to <out>/check-<provider>.json and
+bot check all checks every portal (` + strings.Join(flows.LoginPortals, ", ") + `) in one browser, one sign-in
+per portal, the portals side by side in tabs of their own; Codat is checked
+once (on the first provider's integration). It needs every portal's account.
+
+The JSON summary goes to stdout and to <out>/check-<target>.json and
 <out>/check.json, so a check never overwrites the summary of a real run.
 
 Reports for CI and for people go to <out>/check/: report.json (every portal,
@@ -109,13 +117,14 @@ exits 8, its expected, actual and diff images under <out>/check/visual/.
 
 ` + exitCodeHelp()
 	cmd.Example = `  bot check xero
+  bot check all                  # every portal, in parallel tabs
   bot check freeagent --screenshots failure --log-format json
 
   # nightly in CI: baselines kept in the repository, a history on a volume
-  bot check xero --baselines ci/baselines --history /data/check-history
+  bot check all --baselines ci/baselines --history /data/check-history
 
   # after a wanted change of the portals' look
-  bot check xero --baselines ci/baselines --update-baselines`
+  bot check all --baselines ci/baselines --update-baselines`
 	cmd.Flags().String("baselines", "", "`DIR` of the baseline pictures, <DIR>/<portal>/<page>.png (check.baselines_dir)")
 	cmd.Flags().Bool("update-baselines", false, "write each page's picture as its new baseline instead of comparing (check.update_baselines)")
 	cmd.Flags().Bool("strict", false, "drift fails its test case in junit.xml too (check.strict)")
@@ -167,11 +176,22 @@ func newCmdFlow(f *Factory, mode flows.Mode, runF func(*RunOptions) error) *cobr
 
 // providerArg requires exactly one known provider, as a usage error.
 func providerArg(cmd *cobra.Command, args []string) error {
-	if len(args) == 1 && slices.Contains(flows.Providers, args[0]) {
-		return nil
+	return targetArg(flows.Providers)(cmd, args)
+}
+
+// targetArg requires exactly one of targets, as a usage error.
+func targetArg(targets []string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == 1 && slices.Contains(targets, args[0]) {
+			return nil
+		}
+		noun := "provider"
+		if slices.Contains(targets, flows.All) {
+			noun = "target"
+		}
+		return usageError(cmd, fmt.Errorf("%s needs one %s, %s; got %q",
+			cmd.CommandPath(), noun, strings.Join(targets, " or "), strings.Join(args, " ")))
 	}
-	return usageError(cmd, fmt.Errorf("%s needs one provider, %s; got %q",
-		cmd.CommandPath(), strings.Join(flows.Providers, " or "), strings.Join(args, " ")))
 }
 
 // runRun loads and validates the configuration, and only then starts the
@@ -187,7 +207,7 @@ func runRun(opts *RunOptions) error {
 	if err != nil {
 		return fmt.Errorf("load configuration: %w", err)
 	}
-	if err := cfg.Validate(opts.Provider); err != nil {
+	if err := flows.ValidateConfig(cfg, opts.Provider); err != nil {
 		return err
 	}
 	if err := flows.CheckStepNames(opts.Provider, opts.Mode, cfg.Output.ScreenshotSteps); err != nil {
@@ -222,7 +242,9 @@ func runRun(opts *RunOptions) error {
 		Rotate:    opts.Rotate,
 	}
 	if opts.Mode == flows.ModeCheck {
-		env.Captures = &checkreport.Captures{} // a picture of each page, for the reports
+		// A picture of each page, for the reports; bot check all: one
+		// collection that the portals' tabs fill side by side.
+		env.Captures = &checkreport.Captures{}
 	}
 	sum, err := startAndRun(ctx, opts, cfg, log, env)
 	if opts.Mode == flows.ModeCheck {

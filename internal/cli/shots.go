@@ -49,7 +49,7 @@ func NewCmdShots(f *Factory, runF func(*ShotsOptions) error) *cobra.Command {
 		StartBrowser: f.StartBrowser, RunFlow: f.RunFlow,
 	}
 	cmd := &cobra.Command{
-		Use:   "shots <xero|freeagent|all>",
+		Use:   "shots <" + strings.Join(shotTargets, "|") + ">",
 		Short: "Take the screenshots of Codat's setup guides, secrets masked, ready to publish",
 		Long: `Run the flows (as bot run does: the app is created, its keys stored and
 saved in Codat) and, right after the steps the shot list names, take the
@@ -132,7 +132,7 @@ func shotsRun(opts *ShotsOptions) error {
 	}
 	var problems []error
 	for _, p := range plan.providers {
-		if err := cfg.Validate(p); err != nil {
+		if err := flows.ValidateConfig(cfg, p); err != nil {
 			problems = append(problems, err)
 		}
 	}

@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -26,7 +28,7 @@ type StepsOptions struct {
 func NewCmdSteps(f *Factory, runF func(*StepsOptions) error) *cobra.Command {
 	opts := &StepsOptions{IO: f.IOStreams}
 	cmd := &cobra.Command{
-		Use:   "steps <xero|freeagent>",
+		Use:   "steps <" + strings.Join(flows.Providers, "|") + "> | steps all --check",
 		Short: "List the named steps of a run, with the guide's line each one automates",
 		Long: `List, in order, the steps that bot run (bot check with --check, bot rotate
 with --rotate) goes through for the provider: each step's name and the line of
@@ -35,13 +37,17 @@ Codat's setup guide it automates. Screenshots are named after the steps (NN-<ste
 started: no browser, no configuration needed.`,
 		Example: `  bot steps xero
   bot steps xero --rotate
+  bot steps all --check          # the steps of bot check all, every portal
   bot run xero --screenshot-steps "$(bot steps xero --names | grep secret | paste -sd,)"`,
-		Args:      providerArg,
+		Args:      targetArg(append(slices.Clone(flows.Providers), flows.All)),
 		ValidArgs: flows.Providers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Provider = args[0]
 			if opts.Check && opts.Rotate {
 				return usageError(cmd, errors.New("--check and --rotate: choose one"))
+			}
+			if opts.Provider == flows.All && !opts.Check {
+				return usageError(cmd, errors.New("all: only with --check (bot check all)"))
 			}
 			if runF != nil {
 				return runF(opts)

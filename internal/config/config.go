@@ -153,20 +153,3 @@ func (c *Config) Sessions() string {
 	}
 	return filepath.Join(out, "sessions")
 }
-
-// Codat's redirect URIs, from the seed guides.
-const (
-	XeroRedirectURI      = "https://xero.codat.io/oauth2/callback"
-	FreeAgentRedirectURI = "https://freeagent.codat.io/oauth/callback"
-)
-
-// RedirectURIFor returns app.redirect_uri, or Codat's URI for provider.
-func (c *Config) RedirectURIFor(provider string) string {
-	if c.App.RedirectURI != "" {
-		return c.App.RedirectURI
-	}
-	if provider == "freeagent" {
-		return FreeAgentRedirectURI
-	}
-	return XeroRedirectURI
-}

@@ -328,68 +328,49 @@ func configErr(format string, args ...any) error {
 	return fail.New(fail.Config, format, args...)
 }
 
-// Validate checks the configuration for a run against provider ("xero" or
-// "freeagent") before any browser starts. It returns nil or ONE *fail.Error
-// of kind fail.Config listing every problem, one per line, each naming the
-// key and the environment variable to fix. No secret value is ever printed.
-func (c *Config) Validate(provider string) error {
+// Validate checks the configuration for a run before any browser starts:
+// portals are those the run signs in to (the provider first, Codat last;
+// bot check all: every portal), known every portal the bot has (a redirect
+// URI that is another provider's callback is refused). Both come from the
+// flows' registry. It returns nil or ONE *fail.Error of kind fail.Config
+// listing every problem, one per line, each naming the key and the
+// environment variable to fix. No secret value is ever printed.
+func (c *Config) Validate(portals, known []Portal) error {
 	var p problems
-
-	switch provider {
-	case "xero", "freeagent":
-	default:
-		p.add("unknown provider %q: use xero or freeagent", provider)
+	var names []string
+	for _, pt := range portals {
+		if pt.RedirectURI != "" { // a provider: the header names the run's
+			names = append(names, pt.Name)
+		}
+		// The account, the portal's URLs, its own rules.
+		p.required(pt.Email, c.Value(pt.Email))
+		p.requiredSecret(pt.Password, c.SecretValue(pt.Password))
+		for _, key := range pt.URLs {
+			p.portalURL(key, c.Value(key))
+		}
+		if pt.Rules != nil {
+			pt.Rules(c, &p)
+		}
 	}
-
-	// Credentials: the provider's and Codat's.
-	switch provider {
-	case "xero":
-		p.required("xero.email", c.Xero.Email)
-		p.requiredSecret("xero.password", c.Xero.Password)
-	case "freeagent":
-		p.required("freeagent.email", c.FreeAgent.Email)
-		p.requiredSecret("freeagent.password", c.FreeAgent.Password)
+	if len(portals) == 0 {
+		p.add("no portal to check")
 	}
-	p.required("codat.email", c.Codat.Email)
-	p.requiredSecret("codat.password", c.Codat.Password)
 
 	// The app the bot creates.
 	p.required("app.name", c.App.Name)
-	if provider == "xero" {
-		if strings.Contains(strings.ToLower(c.App.Name), "xero") {
-			p.add("app.name %q must not contain \"Xero\" (Xero refuses such names): change %s", c.App.Name, EnvVar("app.name"))
-		}
-		p.required("app.company_url", c.App.CompanyURL)
-	}
-	if provider == "freeagent" {
-		p.required("app.description", c.App.Description)
-	}
 	p.httpsIfSet("app.company_url", c.App.CompanyURL)
 	p.httpsIfSet("app.privacy_url", c.App.PrivacyURL)
 	p.httpsIfSet("app.terms_url", c.App.TermsURL)
 	p.httpsIfSet("app.redirect_uri", c.App.RedirectURI)
-	codatURIs := map[string]string{"xero": XeroRedirectURI, "freeagent": FreeAgentRedirectURI}
-	for other, uri := range codatURIs {
-		if other != provider && c.App.RedirectURI == uri {
-			p.add("app.redirect_uri is Codat's callback for %s, not for %s: leave it empty to use %s (%s)",
-				other, provider, codatURIs[provider], EnvVar("app.redirect_uri"))
+	if len(portals) > 0 && portals[0].RedirectURI != "" {
+		provider := portals[0]
+		for _, other := range known {
+			if other.Name != provider.Name && other.RedirectURI != "" && c.App.RedirectURI == other.RedirectURI {
+				p.add("app.redirect_uri is Codat's callback for %s, not for %s: leave it empty to use %s (%s)",
+					other.Name, provider.Name, provider.RedirectURI, EnvVar("app.redirect_uri"))
+			}
 		}
 	}
-
-	// Portal base URLs, only those of this run's portals.
-	if provider == "xero" {
-		p.portalURL("xero.login_url", c.Xero.LoginURL)
-		p.portalURL("xero.developer_url", c.Xero.DeveloperURL)
-	}
-	if provider == "freeagent" {
-		p.portalURL("freeagent.url", c.FreeAgent.URL)
-		if u, err := url.Parse(c.FreeAgent.URL); err == nil && isFreeAgentSandbox(u.Hostname()) {
-			p.add("freeagent.url points at the FreeAgent sandbox (%s), which Codat does not support: set %s to the developer dashboard, %s",
-				u.Hostname(), EnvVar("freeagent.url"), defaults["freeagent.url"])
-		}
-	}
-	p.portalURL("codat.url", c.Codat.URL)
-	p.portalURL("codat.login_url", c.Codat.LoginURL)
 
 	p.oneOf("codat.enable", c.Codat.Enable, "now", "later")
 	p.oneOf("output.screenshots", c.Output.Screenshots, "steps", "failure", "off")
@@ -432,7 +413,7 @@ func (c *Config) Validate(provider string) error {
 	return &fail.Error{
 		Kind: fail.Config,
 		Err: fmt.Errorf("configuration for %s has %d %s:\n  %s",
-			provider, len(p), noun, strings.Join(p, "\n  ")),
+			strings.Join(names, " and "), len(p), noun, strings.Join(p, "\n  ")),
 	}
 }
 
@@ -533,11 +514,6 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func isFreeAgentSandbox(host string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	return host == "sandbox.freeagent.com" || strings.HasSuffix(host, ".sandbox.freeagent.com")
 }
 
 // cleanList trims each item and drops the empty ones; nil when none is left.

@@ -7,27 +7,17 @@ import (
 	"portalbot/internal/fail"
 )
 
-// ValidateLogin checks the configuration for `bot login portal` ("xero",
-// "freeagent" or "codat"): the account's email (it names the session file)
+// ValidateLogin checks the configuration for `bot login` of portal (from
+// the flows' registry): the account's email (it names the session file)
 // and the portal's URLs. A password is not required: the person can type
 // it. Like Validate, it returns one *fail.Error of kind fail.Config listing
 // every problem.
-func (c *Config) ValidateLogin(portal string) error {
+func (c *Config) ValidateLogin(pt Portal) error {
 	var p problems
-	switch portal {
-	case "xero":
-		p.required("xero.email", c.Xero.Email)
-		p.portalURL("xero.login_url", c.Xero.LoginURL)
-		p.portalURL("xero.developer_url", c.Xero.DeveloperURL)
-	case "freeagent":
-		p.required("freeagent.email", c.FreeAgent.Email)
-		p.portalURL("freeagent.url", c.FreeAgent.URL)
-	case "codat":
-		p.required("codat.email", c.Codat.Email)
-		p.portalURL("codat.url", c.Codat.URL)
-		p.portalURL("codat.login_url", c.Codat.LoginURL)
-	default:
-		p.add("unknown portal %q: use xero, freeagent or codat", portal)
+	portal := pt.Name
+	p.required(pt.Email, c.Value(pt.Email))
+	for _, key := range pt.URLs {
+		p.portalURL(key, c.Value(key))
 	}
 	p.oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
 	p.oneOf("log.format", c.Log.Format, "console", "json")

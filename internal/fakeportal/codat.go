@@ -433,6 +433,7 @@ func (p *Portals) codatAPISettings(w http.ResponseWriter, r *http.Request) {
 	p.logWrite("codat", "settings saved", fmt.Sprintf("%s (%s): client ID and client secret set", c.Name, c.Key))
 	row := codatRowOf(c)
 	p.mu.Unlock()
+	p.designedUI("codat", "the Enable dialog opens", EnableDialogDelay)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"message":    p.L(msgCodatSaved),
 		"showStatus": p.show(msgCodatSaved),
@@ -471,5 +472,6 @@ func (p *Portals) codatAPIEnabled(w http.ResponseWriter, r *http.Request) {
 		}
 		p.logWrite("codat", action, fmt.Sprintf("%s (%s)", c.Name, c.Key))
 	}
+	p.designedUI("codat", "the Enable dialog closes", DialogCloseDelay)
 	writeJSON(w, http.StatusOK, map[string]any{"enabled": c.Enabled})
 }

@@ -76,6 +76,29 @@ func (p *Portals) designedLatency(s *server, r *http.Request, l Latency) bool {
 	return true
 }
 
+// Designed waits of the pages themselves (client-side, after an answer):
+// part of the replicas' designed time on the critical path, so the floor
+// counts them although no request waits them.
+const (
+	// EnableDialogDelay: Codat opens "Enable <integration>" this long after
+	// the settings are saved.
+	EnableDialogDelay = 700 * time.Millisecond
+	// DialogCloseDelay: a dialog closes with a transition of this length.
+	DialogCloseDelay = 200 * time.Millisecond
+)
+
+// designedUI records a wait the page designedly makes after an answer
+// (a dialog that opens later, a closing transition), when the replicas
+// have a designed latency: Served with Method "UI" and what it is.
+func (p *Portals) designedUI(portal, what string, d time.Duration) {
+	if p.opts.Faults.Latency.Max <= 0 {
+		return
+	}
+	p.lat.mu.Lock()
+	p.lat.served = append(p.lat.served, Served{Portal: portal, Method: "UI", Path: what, Start: time.Now(), Latency: d})
+	p.lat.mu.Unlock()
+}
+
 // Served returns the answers that waited their designed latency, in the
 // order they were answered.
 func (p *Portals) Served() []Served {

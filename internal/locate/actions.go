@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -86,9 +85,15 @@ func (m *Match) Rect(ctx context.Context) (x, y, w, h float64, err error) {
 	return s.X, s.Y, s.W, s.H, err
 }
 
-// Click waits until the element is enabled, still for one poll and not
-// covered, then clicks its centre with the mouse, as a person does. A styled
-// checkbox whose input is hidden is clicked through its label.
+// Click waits until the element is enabled, in view, still for two frames
+// and not covered, then clicks its centre with the mouse, as a person does.
+// A styled checkbox whose input is hidden is clicked through its label.
+//
+// The waiting runs in the page (one call); the press is guarded there, so a
+// press that would land on anything else (the page moved between the check
+// and the press) is stopped before the page sees it and the click is tried
+// again; a second call removes the guard and says which happened. A click
+// is two calls to the page and the two mouse events.
 //
 // A button that stays disabled for DisabledGrace is looked at as a person
 // would: when the form around it shows an unanswered question, an empty
@@ -96,63 +101,67 @@ func (m *Match) Rect(ctx context.Context) (x, y, w, h float64, err error) {
 // naming them (a portal that added a question is a changed page, not a slow
 // one).
 func (m *Match) Click(ctx context.Context) error {
-	var last State
 	missed := false
-	var disabledSince time.Time
+	refound := false
 	for {
-		own, err := m.State(ctx) // finds a redrawn element again
+		ms := slice(ctx, time.Now(), 5*time.Second) // a deadline-less wait looks again every 5 s
+		r, err := call(ctx, m.obj, jsPrepareClick, "", true, true, DisabledGrace.Milliseconds(), max(ms.Milliseconds(), 1))
+		if err != nil && !refound && (stale(err) || transient(err)) && m.refind(ctx) {
+			refound = true
+			continue
+		}
 		if err != nil {
+			return fmt.Errorf("click %s: %w", m.Element.Name, err)
+		}
+		var prep struct {
+			X, Y     *float64
+			Detached bool
+			Blocked  []struct{ Kind, Text string }
+			Timeout  string
+		}
+		if err := json.Unmarshal(r.Value, &prep); err != nil {
 			return fmt.Errorf("click %s: %w", m.Element.Name, err)
 		}
 		switch {
-		case !own.Disabled:
-			disabledSince = time.Time{}
-		case disabledSince.IsZero():
-			disabledSince = time.Now()
-		case time.Since(disabledSince) >= DisabledGrace:
-			if asks := m.blockers(ctx); len(asks) > 0 {
-				return &BlockedError{Element: m.Element.Name, Page: m.Element.Page, Asks: asks}
-			}
-			disabledSince = time.Now() // nothing to name: look again later
-		}
-		target := m.obj
-		if t, err := callOn(ctx, m.obj, jsClickTarget, "", false); err == nil && t.ObjectID != "" {
-			target = t.ObjectID
-		}
-		_, _ = chromedp.Call(ctx, dom.ScrollIntoViewIfNeeded, dom.ScrollIntoViewIfNeededParams{ObjectID: target})
-		tm := &Match{obj: target}
-		s, err := tm.State(ctx)
-		if err != nil {
-			return fmt.Errorf("click %s: %w", m.Element.Name, err)
-		}
-		stable := s.W > 0 && s.H > 0 && s.X == last.X && s.Y == last.Y && s.W == last.W && s.H == last.H && !own.Disabled
-		if stable {
-			x, y := s.X+s.W/2, s.Y+s.H/2
-			hit, err := callOn(ctx, target, jsHit, "", true, x, y)
-			if err == nil && string(hit.Value) == "true" {
-				switch done, err := guardedClick(ctx, target, x, y); {
-				case err != nil:
-					return fmt.Errorf("click %s: %w", m.Element.Name, err)
-				case done:
-					return nil
+		case prep.Detached:
+			// A framework redrew it: find it again (the same role and name).
+			if !m.refind(ctx) {
+				if err := wait(ctx); err != nil {
+					return fmt.Errorf("click %s: the page removed it: %w", m.Element.Name, err)
 				}
-				missed = true // the page moved under the mouse: look again
-				s = State{}
 			}
+			continue
+		case len(prep.Blocked) > 0:
+			asks := make([]string, 0, len(prep.Blocked))
+			for _, g := range prep.Blocked {
+				asks = append(asks, fmt.Sprintf("%s %q", g.Kind, g.Text))
+			}
+			return &BlockedError{Element: m.Element.Name, Page: m.Element.Page, Asks: asks}
+		case prep.Timeout != "":
+			if ctx.Err() != nil || ms <= 0 {
+				why := "still " + prep.Timeout
+				if missed {
+					why = "still moving: another element took the press"
+				}
+				return fmt.Errorf("click %s: %s: %w", m.Element.Name, why, context.DeadlineExceeded)
+			}
+			continue
+		case prep.X == nil || prep.Y == nil:
+			return fmt.Errorf("click %s: the page script gave no point", m.Element.Name)
 		}
-		last = s
-		if err := wait(ctx); err != nil {
-			why := "moving or covered"
-			if missed {
-				why = "moving: another element took the press"
-			}
-			if s.Disabled {
-				why = "disabled"
-			}
-			return fmt.Errorf("click %s: still %s: %w", m.Element.Name, why, err)
+		switch done, err := guardedClick(ctx, m.obj, *prep.X, *prep.Y); {
+		case err != nil:
+			return fmt.Errorf("click %s: %w", m.Element.Name, err)
+		case done:
+			return nil
 		}
+		missed = true // the page moved under the mouse: look again
 	}
 }
+
+const jsPrepareClick = `function(graceMs, ms) { return globalThis.__portalbot.prepareClick(this, graceMs, ms); }`
+
+const jsDisarm = `function() { return globalThis.__portalbot.disarm(); }`
 
 // DisabledGrace is how long a button may stay disabled before the bot
 // looks for what the form asks that it has not answered.
@@ -169,45 +178,21 @@ func (e *BlockedError) Error() string {
 	return fmt.Sprintf("%s stays disabled: the form asks what the bot does not know: %s", e.Element, strings.Join(e.Asks, "; "))
 }
 
-// blockers reads what keeps the element's form from being sent.
-func (m *Match) blockers(ctx context.Context) []string {
-	r, err := callOn(ctx, m.obj, jsDiagnose, "", true)
-	if err != nil {
-		return nil
-	}
-	var got []struct{ Kind, Text string }
-	if json.Unmarshal([]byte(r.Value), &got) != nil {
-		return nil
-	}
-	out := make([]string, 0, len(got))
-	for _, g := range got {
-		out = append(out, fmt.Sprintf("%s %q", g.Kind, g.Text))
-	}
-	return out
-}
-
-// guardedClick presses and releases the mouse at (x, y) with a guard on
-// target: done is false when the press would have landed on another element
-// and was stopped before the page saw it.
-func guardedClick(ctx context.Context, target runtime.RemoteObjectID, x, y float64) (done bool, err error) {
-	g, err := callOn(ctx, target, jsArmClick, "", false)
-	switch {
-	case err != nil && transient(err):
-		return false, nil // the element was redrawn meanwhile: look again
-	case err != nil:
-		return false, err
-	}
-	defer func() {
-		_, _ = chromedp.Call(context.WithoutCancel(ctx), runtime.ReleaseObject, runtime.ReleaseObjectParams{ObjectID: g.ObjectID})
-	}()
+// guardedClick presses and releases the mouse at (x, y), the guard armed
+// by prepareClick watching: done is false when the press would have landed
+// on another element and was stopped before the page saw it.
+func guardedClick(ctx context.Context, el runtime.RemoteObjectID, x, y float64) (done bool, err error) {
 	if err := chromedp.Do(ctx, chromedp.MouseClickXY(x, y)); err != nil {
 		return false, err
 	}
-	st, err := callOn(ctx, g.ObjectID, jsDisarmClick, "", true)
+	st, err := call(ctx, el, jsDisarm, "", true, false)
 	switch {
 	case err == nil:
-		return string(st.Value) != `"missed"`, nil
-	case transient(err):
+		// "hit": the click reached it. "missed" (stopped), "pressed" (the
+		// element was redrawn between press and release: no click) or
+		// "armed" (nothing came): not clicked, try again.
+		return string(st.Value) == `"hit"`, nil
+	case transient(err) || stale(err):
 		return true, nil // the click navigated away: it was delivered
 	default:
 		return false, err

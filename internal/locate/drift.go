@@ -257,10 +257,6 @@ func partOf(l *selectors.Locator, part string) *string {
 	return nil
 }
 
-// textEntryRoles are the roles a reworded label may be taken from: a label
-// names a field one types into.
-var textEntryRoles = map[string]bool{"textbox": true, "searchbox": true, "combobox": true, "spinbutton": true}
-
 // drift tries the drift rules on each locator of el in root and returns
 // the first element they find, with the drift recorded; closest says what
 // came nearest when nothing was taken.
@@ -343,9 +339,9 @@ func onlyTitled(role string) bool {
 func (f *Finder) pool(ctx context.Context, root runtime.RemoteObjectID, loc selectors.Locator, part string) ([]string, error) {
 	switch part {
 	case "name":
-		return f.axNames(ctx, root, strings.Split(loc.Role, "|"), nil)
+		return f.names(ctx, root, strings.Split(loc.Role, "|"), false)
 	case "label":
-		return f.axNames(ctx, root, []string{""}, textEntryRoles)
+		return f.names(ctx, root, nil, true)
 	}
 	obj, err := callOn(ctx, root, jsTexts, f.group, true, 400)
 	if err != nil {
@@ -354,35 +350,6 @@ func (f *Finder) pool(ctx context.Context, root runtime.RemoteObjectID, loc sele
 	var out []string
 	if err := json.Unmarshal([]byte(obj.Value), &out); err != nil {
 		return nil, fmt.Errorf("locate: texts: %w", err)
-	}
-	return out, nil
-}
-
-// axNames returns the accessible names of the visible elements of roles
-// (only those whose computed role is in only, when set).
-func (f *Finder) axNames(ctx context.Context, root runtime.RemoteObjectID, roles []string, only map[string]bool) ([]string, error) {
-	var nodes []axNode
-	for _, role := range roles {
-		n, err := f.axNodes(ctx, root, role, only)
-		if err != nil {
-			return nil, err
-		}
-		nodes = append(nodes, n...)
-	}
-	ids := make([]runtime.RemoteObjectID, len(nodes))
-	names := map[runtime.RemoteObjectID]string{}
-	for i, n := range nodes {
-		ids[i], names[n.obj] = n.obj, n.name
-	}
-	vis, err := f.pick(ctx, root, ids, selectors.Locator{}, "")
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, id := range vis {
-		if n := names[id]; n != "" && !slices.Contains(out, n) {
-			out = append(out, n)
-		}
 	}
 	return out, nil
 }

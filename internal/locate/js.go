@@ -5,10 +5,12 @@ import (
 	"strings"
 )
 
-// The page-side helpers live in js/*.js, embedded. Each file but prelude.js
-// is one function declaration run with Runtime.callFunctionOn; `this` is the
-// scope element (or document). A function that needs the shared helpers
-// (norm, deepAll, ownText, ...) says /*@prelude*/ where they go.
+// The page-side code lives in js/*.js, embedded. engine.js is the bot's page
+// script, installed once per document (engine.go); it calls the
+// one-function files below as methods. Each file but prelude.js and
+// engine.js is one function declaration; `this` is the scope element (or
+// document). A function that needs the shared helpers (norm, deepAll,
+// ownText, ...) says /*@prelude*/ where they go.
 
 //go:embed js/*.js
 var jsFiles embed.FS
@@ -26,59 +28,12 @@ func script(name string) string {
 // white space folded, a trailing required marker or colon dropped.
 var jsNorm = func() string { b, _ := jsFiles.ReadFile("js/prelude.js"); return string(b) }()
 
-// jsByText returns the innermost visible elements whose text is exactly
-// args[0] (mode "text"), matches the regexp args[0] (mode "pattern"), or the
-// value element beside a label whose text is args[0] (mode "beside").
-var jsByText = script("by_text")
-
-// jsByCSS returns the elements of the scope that match a CSS selector.
-var jsByCSS = script("by_css")
-
-// jsPick keeps the candidates (arguments after the first two) that a person
-// can see, narrows them to the nearest container around the visible text
-// args[0] when it is set, and returns their indexes.
-var jsPick = script("pick")
-
 // jsState describes an element for the actions: where it is, whether it is
 // enabled, its value and checked state.
 var jsState = script("state")
 
-// jsHit says whether a click at (x, y) lands on the element, one of its
-// descendants or one of its labels, and not on something covering it.
-var jsHit = script("hit")
-
-// jsClickTarget returns the element to click: the element itself, or the
-// label of a hidden styled checkbox or radio.
-var jsClickTarget = script("click_target")
-
 // jsSelectAll selects the content of a field so typing replaces it.
 var jsSelectAll = script("select_all")
-
-// jsArmClick guards the next real click on the element: the page may move
-// between the hit test and the press (a banner pushing the layout, a dialog
-// still sliding in). A press that would land on anything else is stopped
-// before the page sees it, so the bot never clicks the wrong thing, and the
-// guard reports "missed" so the click is tried again. It returns the guard;
-// jsDisarmClick removes it and says "hit", "missed" or "armed" (no event).
-var jsArmClick = script("arm_click")
-
-var jsDisarmClick = script("disarm_click")
-
-// jsByLabelText finds the form control that a visible text labels by
-// position only, as a person reads a form whose labels are not wired to
-// their fields: the text, then the nearest control after it in the smallest
-// container that holds one (before it, for a checkbox, radio or switch),
-// with no other text between them and no label of its own that says
-// something else. It is the fallback of a label locator when no control
-// carries the label as its accessible name.
-var jsByLabelText = script("by_label_text")
-
-// jsByTitle finds the dialogs (or other containers of the given roles) that
-// show the visible title args[1] and have no name at all: what a person
-// calls "the Enable Xero dialog" when the page did not wire the title to
-// the dialog. The title must be text of its own, not a button's or a
-// field's; a dialog named something else is not it.
-var jsByTitle = script("by_title")
 
 // jsTexts returns the visible texts of the scope (at most args[0]): the
 // pool a reworded text locator is compared with.
@@ -88,6 +43,41 @@ var jsTexts = script("texts")
 // or the heading it shows.
 var jsTitle = script("title")
 
-// jsDiagnose says what keeps a submit button disabled: unanswered
-// questions, empty required fields, unticked required boxes, errors shown.
-var jsDiagnose = script("diagnose")
+// engineFns are the one-function files the engine calls, by the name it
+// calls them:
+//   - byText: the innermost visible elements whose text is exactly the
+//     words (mode "text"), matches a regexp ("pattern"), or the value
+//     element beside a label with those words ("beside");
+//   - byCSS: the elements of the scope that match a CSS selector;
+//   - byTitle: the unnamed dialogs that show a visible title (what a person
+//     calls "the Enable Xero dialog" when the page did not wire its title);
+//   - byLabelText: the form control a visible text labels by position only
+//     (a label not wired to its field): the nearest control after the text
+//     in the smallest container holding one, no other text between;
+//   - pick: the candidates a person can see, narrowed to the nearest
+//     container around a text or an anchor element;
+//   - state: where an element is, whether it is enabled, value, checked;
+//   - hit: whether a press at (x, y) lands on the element (or its label)
+//     and not on something covering it;
+//   - clickTarget: the element to press (the label of a hidden styled box);
+//   - armClick: the guard of the next real press: a press that would land
+//     elsewhere is stopped before the page sees it and reported "missed";
+//   - diagnose: what keeps a submit button disabled (unanswered question,
+//     empty required field, unticked required box, error shown).
+var engineFns = []struct{ name, file string }{
+	{"byText", "by_text"}, {"byCSS", "by_css"}, {"byTitle", "by_title"}, {"byLabelText", "by_label_text"},
+	{"pick", "pick"}, {"state", "state"}, {"hit", "hit"}, {"clickTarget", "click_target"},
+	{"armClick", "arm_click"}, {"diagnose", "diagnose"},
+}
+
+// jsEngine is js/engine.js with the prelude and the functions it calls in
+// place: evaluated once per document in the bot's isolated world, it
+// defines globalThis.__portalbot and returns the document.
+var jsEngine = func() string {
+	var fns strings.Builder
+	for _, f := range engineFns {
+		fns.WriteString(f.name + ": " + script(f.file) + ",\n")
+	}
+	s := script("engine")
+	return strings.Replace(s, "/*@fns*/", fns.String(), 1)
+}()

@@ -14,9 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp/jsonv2"
-	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -104,15 +102,25 @@ type Finder struct {
 	// changed (the run reports them).
 	OnDrift func(Drift)
 	group   string
-	closest string // what the last drift attempt came nearest to
+	world   runtime.ExecutionContextID // of the document the slow path looks in
+	closest string                     // what the last drift attempt came nearest to
 }
 
-// Find waits until el resolves to exactly one visible element. It follows
-// a rewording (see Drift) once the words as written have not been found for
-// DriftAfter.
+// Find waits until el resolves to exactly one visible element. The wait
+// runs in the page and wakes on its changes; once the words as written have
+// not been found for DriftAfter, each look also follows a rewording (see
+// Drift).
 func (f *Finder) Find(ctx context.Context, el *selectors.Element) (*Match, error) {
-	if len(el.Locators) == 0 {
-		return nil, &NoLocatorError{Element: el.Name}
+	return f.wait(ctx, []*selectors.Element{el}, false)
+}
+
+// wait is Find for the first of els (any says they are alternatives, as
+// First looks for them).
+func (f *Finder) wait(ctx context.Context, els []*selectors.Element, any bool) (*Match, error) {
+	for _, el := range els {
+		if len(el.Locators) == 0 {
+			return nil, &NoLocatorError{Element: el.Name}
+		}
 	}
 	most := 0
 	start := time.Now()
@@ -122,16 +130,43 @@ func (f *Finder) Find(ctx context.Context, el *selectors.Element) (*Match, error
 				return nil, err
 			}
 		}
-		m, n, err := f.probe(ctx, el, time.Since(start) >= DriftAfter)
+		if time.Since(start) >= DriftAfter && !f.NoDrift {
+			var m *Match
+			var err error
+			if any {
+				m, err = f.ProbeAny(ctx, true, nil, els...)
+			} else {
+				var n int
+				m, n, err = f.probe(ctx, els[0], true)
+				most = max(most, n)
+			}
+			if m != nil {
+				return m, nil
+			}
+			if err != nil && ctx.Err() == nil && !transient(err) {
+				return nil, err
+			}
+		}
+		m, _, n, err := f.exact(ctx, els, slice(ctx, start, DriftAfter))
 		if m != nil {
+			f.heard(m)
 			return m, nil
 		}
-		most = max(most, n)
-		if err != nil && ctx.Err() == nil && !transient(err) {
-			return nil, err
+		if !any {
+			most = max(most, n)
 		}
-		if err := wait(ctx); err != nil {
-			return nil, &NotFoundError{Element: el.Name, Page: el.Page, Ambiguous: most, Err: err, Closest: f.closest}
+		switch {
+		case ctx.Err() != nil:
+			names := make([]string, len(els))
+			for i, el := range els {
+				names[i] = el.Name
+			}
+			return nil, &NotFoundError{Element: strings.Join(names, " or "), Page: els[0].Page, Ambiguous: most, Err: ctx.Err(), Closest: f.closest}
+		case err != nil && !transient(err):
+			return nil, err
+		case err != nil:
+			// The page is navigating: look again once it has a document.
+			_ = wait(ctx)
 		}
 	}
 }
@@ -145,48 +180,61 @@ func (e *NoLocatorError) Error() string {
 }
 
 // Gone waits until el no longer resolves (a dialog closed, a toast left).
+// The wait runs in the page; the end is confirmed by a look that follows
+// rewordings, so an element found reworded is not taken for gone.
 func (f *Finder) Gone(ctx context.Context, el *selectors.Element) error {
+	spec, err := f.spec(el, 0)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
 	for {
-		m, _, err := f.Probe(ctx, el)
-		if m == nil && (err == nil || transient(err)) {
-			return nil
+		r, err := onEngine(ctx, jsGone, "", true, true, spec, slice(ctx, start, 0).Milliseconds())
+		if err == nil && string(r.Value) == "true" {
+			m, _, err := f.Probe(ctx, el)
+			if m == nil && (err == nil || transient(err)) {
+				return nil
+			}
 		}
-		if err := wait(ctx); err != nil {
-			return fmt.Errorf("%s still shown on page %s: %w", el.Name, el.Page, err)
+		if err != nil && ctx.Err() == nil && !transient(err) {
+			return fmt.Errorf("wait for %s to close: %w", el.Name, err)
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s still shown on page %s: %w", el.Name, el.Page, ctx.Err())
+		}
+		if err != nil {
+			_ = wait(ctx)
 		}
 	}
 }
 
+// Gone waits until the element m found is removed or hidden (the dialog it
+// found closed), waiting in the page. Unlike Finder.Gone it holds the very
+// element found, so one found reworded is not taken for gone.
+func (m *Match) Gone(ctx context.Context) error {
+	for {
+		r, err := call(ctx, m.obj, jsHidden, "", true, true, slice(ctx, time.Now(), 5*time.Second).Milliseconds())
+		switch {
+		case err != nil && (stale(err) || transient(err)):
+			return nil // the page it was on has gone
+		case err != nil:
+			return fmt.Errorf("wait for %s to close: %w", m.Element.Name, err)
+		case string(r.Value) == "true":
+			return nil
+		case ctx.Err() != nil:
+			return fmt.Errorf("%s still shown on page %s: %w", m.Element.Name, m.Element.Page, ctx.Err())
+		}
+	}
+}
+
+const jsHidden = `function(ms) { return globalThis.__portalbot.hidden(this, ms); }`
+
+const jsGone = `function(spec, ms) { return globalThis.__portalbot.gone(this, spec, ms); }`
+
 // First waits until any of els resolves and returns the first that did: the
 // way to tell which page the portal showed (form, two-step, error, captcha).
 func (f *Finder) First(ctx context.Context, els ...*selectors.Element) (*Match, error) {
-	for _, el := range els {
-		if len(el.Locators) == 0 {
-			return nil, &NoLocatorError{Element: el.Name}
-		}
-	}
-	start := time.Now()
-	for {
-		if f.Guard != nil {
-			if err := f.Guard(ctx); err != nil {
-				return nil, err
-			}
-		}
-		m, err := f.ProbeAny(ctx, time.Since(start) >= DriftAfter, nil, els...)
-		if m != nil {
-			return m, nil
-		}
-		if err != nil && ctx.Err() == nil && !transient(err) {
-			return nil, err
-		}
-		if err := wait(ctx); err != nil {
-			names := make([]string, len(els))
-			for i, el := range els {
-				names[i] = el.Name
-			}
-			return nil, &NotFoundError{Element: strings.Join(names, " or "), Page: els[0].Page, Err: err, Closest: f.closest}
-		}
-	}
+	return f.wait(ctx, els, true)
 }
 
 // ProbeAny looks once for each of els as written, in order, and only when
@@ -194,19 +242,30 @@ func (f *Finder) First(ctx context.Context, els ...*selectors.Element) (*Match, 
 // shows one of them as written is never taken for a reworded other. A match
 // that skip refuses (a stale alert) does not count.
 func (f *Finder) ProbeAny(ctx context.Context, drift bool, skip func(*Match) bool, els ...*selectors.Element) (*Match, error) {
-	passes := []bool{false}
-	if drift {
-		passes = append(passes, true)
+	for rest := els; len(rest) > 0; {
+		m, which, _, err := f.exact(ctx, rest, 0)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			break
+		}
+		if skip == nil || !skip(m) {
+			f.heard(m)
+			return m, nil
+		}
+		rest = rest[which+1:]
 	}
-	for _, d := range passes {
-		for _, el := range els {
-			m, _, err := f.probe(ctx, el, d)
-			if err != nil {
-				return nil, err
-			}
-			if m != nil && (skip == nil || !skip(m)) {
-				return m, nil
-			}
+	if !drift || f.NoDrift {
+		return nil, nil
+	}
+	for _, el := range els {
+		m, _, err := f.probe(ctx, el, true)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil && (skip == nil || !skip(m)) {
+			return m, nil
 		}
 	}
 	return nil, nil
@@ -239,22 +298,33 @@ func transient(err error) bool {
 // Probe looks once, following a rewording: the match, or nil and the most
 // candidates one locator had (to report ambiguity).
 func (f *Finder) Probe(ctx context.Context, el *selectors.Element) (*Match, int, error) {
+	m, _, n, err := f.exact(ctx, []*selectors.Element{el}, 0)
+	if m != nil || err != nil || n > 1 || f.NoDrift {
+		if m != nil {
+			f.heard(m)
+		}
+		return m, n, err
+	}
 	return f.probe(ctx, el, true)
+}
+
+// heard tells OnDrift of the rewordings m was found despite.
+func (f *Finder) heard(m *Match) {
+	if f.OnDrift != nil {
+		for _, d := range m.Drifts {
+			f.OnDrift(d)
+		}
+	}
 }
 
 // probe looks once, following a rewording when drift is set (and the
 // element is not Exact).
 func (f *Finder) probe(ctx context.Context, el *selectors.Element, drift bool) (*Match, int, error) {
-	if f.group != "" {
-		_, _ = chromedp.Call(ctx, runtime.ReleaseObjectGroup, runtime.ReleaseObjectGroupParams{ObjectGroup: f.group})
-	}
-	f.group = fmt.Sprintf("portalbot-%d", groups.Add(1))
+	f.newGroup(ctx)
 	f.closest = ""
 	m, n, err := f.look(ctx, el, drift)
-	if m != nil && f.OnDrift != nil {
-		for _, d := range m.Drifts {
-			f.OnDrift(d)
-		}
+	if m != nil {
+		f.heard(m)
 	}
 	return m, n, err
 }
@@ -348,26 +418,26 @@ func (f *Finder) fillText(s string) string {
 	return s
 }
 
+// document is the tab's document seen from the bot's world, where every
+// element the finder returns lives (so the engine's actions apply to it).
 func (f *Finder) document(ctx context.Context) (runtime.RemoteObjectID, error) {
-	res, exc, err := evaluate(ctx, "document", f.group)
+	w, err := currentWorld(ctx, false)
 	if err != nil {
 		return "", err
 	}
-	if exc != nil {
-		return "", fmt.Errorf("locate: %s", exc.Text)
+	// The cached world may belong to a document the tab has left.
+	if _, err := chromedp.Call(ctx, runtime.GetProperties, runtime.GetPropertiesParams{ObjectID: w.doc, OwnProperties: new(true)}); err != nil {
+		if w, err = currentWorld(ctx, true); err != nil {
+			return "", err
+		}
 	}
-	return res.ObjectID, nil
+	f.world = w.ctx
+	return w.doc, nil
 }
 
 func evaluate(ctx context.Context, expr, group string) (*runtime.RemoteObject, *runtime.ExceptionDetails, error) {
 	r, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: expr, ObjectGroup: group})
 	return r.Result, r.ExceptionDetails, err
-}
-
-// controlRoles are the roles a label names.
-var controlRoles = map[string]bool{
-	"textbox": true, "searchbox": true, "combobox": true, "checkbox": true, "radio": true,
-	"switch": true, "spinbutton": true, "slider": true, "listbox": true,
 }
 
 // titledRoles are the containers a person names by the title they show.
@@ -376,37 +446,10 @@ var titledRoles = map[string]bool{"dialog": true, "alertdialog": true}
 // candidates returns the visible elements in root that loc (a locator of
 // el) finds, how they were found when the page does not wire loc's name to
 // them, and the drift of a near "@key" anchor found reworded (drift says
-// the anchor may be).
+// the anchor may be). The page script does the looking (one call); an
+// anchor is found first, by the finder, so that it may drift too.
 func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, el *selectors.Element, loc selectors.Locator, drift bool) (ids []runtime.RemoteObjectID, unwired string, anchorDrift *Drift, err error) {
-	switch {
-	case loc.Role != "" || loc.Name != "":
-		roles := strings.Split(loc.Role, "|")
-		ids, err = f.byAX(ctx, root, roles, loc.Name, nil)
-		if err == nil && len(ids) == 0 && loc.Name != "" && !slices.ContainsFunc(roles, func(r string) bool { return !titledRoles[r] }) {
-			// A dialog that shows its title without being named by it.
-			unwired = "by its visible title: the " + loc.Role + " is not named"
-			ids, err = f.byJS(ctx, root, jsByTitle, roles, loc.Name)
-		}
-	case loc.Label != "":
-		ids, err = f.byAX(ctx, root, nil, loc.Label, controlRoles)
-		if err == nil && len(ids) == 0 {
-			// A label not wired to its field: read the form by position.
-			unwired = "by position: the label is not wired to its field"
-			ids, err = f.byJS(ctx, root, jsByLabelText, loc.Label)
-		}
-	case loc.Text != "":
-		ids, err = f.byJS(ctx, root, jsByText, "text", loc.Text)
-	case loc.Pattern != "":
-		ids, err = f.byJS(ctx, root, jsByText, "pattern", loc.Pattern)
-	case loc.Beside != "":
-		ids, err = f.byJS(ctx, root, jsByText, "beside", loc.Beside)
-	case loc.CSS != "":
-		ids, err = f.byJS(ctx, root, jsByCSS, loc.CSS)
-	}
-	if err != nil || len(ids) == 0 {
-		return nil, "", nil, err
-	}
-	var anchor runtime.RemoteObjectID
+	var anchor any // JSON null: no anchor
 	if ref, ok := strings.CutPrefix(loc.Near, "@"); ok {
 		if f.Set == nil {
 			return nil, "", nil, fmt.Errorf("locate: %s: near %s needs the selectors data", el.Name, loc.Near)
@@ -422,71 +465,52 @@ func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, el
 			anchorDrift = &a.Drifts[len(a.Drifts)-1]
 			anchorDrift.Part = "near"
 		}
+		loc.Near = ""
 	}
-	ids, err = f.pick(ctx, root, ids, loc, anchor)
-	return ids, unwired, anchorDrift, err
-}
-
-func (f *Finder) byAX(ctx context.Context, root runtime.RemoteObjectID, roles []string, name string, only map[string]bool) ([]runtime.RemoteObjectID, error) {
-	want := Norm(name)
-	if len(roles) == 0 {
-		roles = []string{""}
-	}
-	var out []runtime.RemoteObjectID
-	for _, role := range roles {
-		nodes, err := f.axNodes(ctx, root, role, only)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range nodes {
-			if name == "" || Norm(n.name) == want {
-				out = append(out, n.obj)
-			}
-		}
-	}
-	return out, nil
-}
-
-// axNode is an element of the accessibility tree with its computed name.
-type axNode struct {
-	name string
-	obj  runtime.RemoteObjectID
-}
-
-// axNodes returns the elements in root whose computed role is role (any
-// role for ""; only those in only, when set), with their accessible names.
-func (f *Finder) axNodes(ctx context.Context, root runtime.RemoteObjectID, role string, only map[string]bool) ([]axNode, error) {
-	res, err := chromedp.Call(ctx, accessibility.QueryAXTree, accessibility.QueryAXTreeParams{ObjectID: root, Role: role})
+	jl := jsLoc{Role: loc.Role, Name: loc.Name, Label: loc.Label, Text: loc.Text, Pattern: loc.Pattern, Beside: loc.Beside, CSS: loc.CSS, Near: loc.Near}
+	arr, err := call(ctx, root, jsCands, f.group, false, false, jl, anchor)
 	if err != nil {
-		return nil, fmt.Errorf("locate: accessibility tree: %w", err)
+		return nil, "", nil, err
 	}
-	var out []axNode
-	for _, n := range res.Nodes {
-		if n.Ignored || n.BackendDOMNodeID == 0 {
-			continue
+	if arr.ObjectID == "" {
+		return nil, "", nil, nil
+	}
+	props, err := chromedp.Call(ctx, runtime.GetProperties, runtime.GetPropertiesParams{ObjectID: arr.ObjectID, OwnProperties: new(true)})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	for _, p := range props.Result {
+		switch {
+		case p.Value == nil:
+		case p.Name == "unwired":
+			_ = json.Unmarshal(p.Value.Value, &unwired)
+		case p.Value.Subtype == runtime.RemoteObjectSubtypeNode && p.Enumerable:
+			ids = append(ids, p.Value.ObjectID)
 		}
-		if only != nil && !only[axString(n.Role)] {
-			continue
-		}
-		r, err := chromedp.Call(ctx, dom.ResolveNode, dom.ResolveNodeParams{BackendNodeID: n.BackendDOMNodeID, ObjectGroup: f.group})
-		if err != nil || r.Object == nil {
-			continue
-		}
-		out = append(out, axNode{name: axString(n.Name), obj: r.Object.ObjectID})
+	}
+	if len(ids) == 0 {
+		unwired = ""
+	}
+	return ids, unwired, anchorDrift, nil
+}
+
+const jsCands = `function(loc, anchor) { return globalThis.__portalbot.cands(this, loc, anchor); }`
+
+// names returns the distinct accessible names of the visible elements of
+// roles in root (of the text-entry roles, for textEntry).
+func (f *Finder) names(ctx context.Context, root runtime.RemoteObjectID, roles []string, textEntry bool) ([]string, error) {
+	r, err := call(ctx, root, jsNames, "", true, false, roles, textEntry)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	if err := json.Unmarshal(r.Value, &out); err != nil {
+		return nil, fmt.Errorf("locate: names: %w", err)
 	}
 	return out, nil
 }
 
-func axString(v *accessibility.Value) string {
-	if v == nil || len(v.Value) == 0 {
-		return ""
-	}
-	var s string
-	if json.Unmarshal([]byte(v.Value), &s) != nil {
-		return ""
-	}
-	return s
-}
+const jsNames = `function(roles, textEntry) { return globalThis.__portalbot.names(this, roles, textEntry); }`
 
 // Norm folds white space and drops a trailing required marker or colon, the
 // way jsNorm does in the page.
@@ -498,68 +522,14 @@ func Norm(s string) string {
 	return s
 }
 
-func (f *Finder) byJS(ctx context.Context, root runtime.RemoteObjectID, fn string, args ...any) ([]runtime.RemoteObjectID, error) {
-	obj, err := callOn(ctx, root, fn, f.group, false, args...)
-	if err != nil {
-		return nil, err
-	}
-	return f.arrayItems(ctx, obj.ObjectID)
-}
-
-func (f *Finder) arrayItems(ctx context.Context, arr runtime.RemoteObjectID) ([]runtime.RemoteObjectID, error) {
-	if arr == "" {
-		return nil, nil
-	}
-	props, err := chromedp.Call(ctx, runtime.GetProperties, runtime.GetPropertiesParams{ObjectID: arr, OwnProperties: new(true)})
-	if err != nil {
-		return nil, err
-	}
-	var out []runtime.RemoteObjectID
-	for _, p := range props.Result {
-		if p.Value != nil && p.Value.Subtype == runtime.RemoteObjectSubtypeNode && p.Enumerable {
-			out = append(out, p.Value.ObjectID)
-		}
-	}
-	return out, nil
-}
-
-// pick keeps what a person can see, near the locator's text when it has one.
-func (f *Finder) pick(ctx context.Context, root runtime.RemoteObjectID, ids []runtime.RemoteObjectID, loc selectors.Locator, anchor runtime.RemoteObjectID) ([]runtime.RemoteObjectID, error) {
-	// An element found by its role alone (an alert, a switch) must show
-	// some text or be a control: an empty live region is not an alert.
-	needText := loc.Name == "" && loc.Role != "" && !controlRoles[loc.Role] && !titledRoles[loc.Role]
-	var a any
-	if anchor != "" {
-		a = anchor
-	}
-	args := []any{loc.Near, false, needText, a}
-	switch {
-	case anchor != "":
-		args = []any{"", false, needText, anchor}
-	case strings.HasPrefix(loc.Near, "re:"):
-		args = []any{strings.TrimPrefix(loc.Near, "re:"), true, needText, nil}
-	}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	obj, err := callOn(ctx, root, jsPick, f.group, true, args...)
-	if err != nil {
-		return nil, err
-	}
-	var idx []int
-	if err := json.Unmarshal([]byte(obj.Value), &idx); err != nil {
-		return nil, fmt.Errorf("locate: pick: %w", err)
-	}
-	out := make([]runtime.RemoteObjectID, 0, len(idx))
-	for _, i := range idx {
-		out = append(out, ids[i])
-	}
-	return out, nil
-}
-
 // callOn runs fn with this = obj; arguments that are RemoteObjectIDs are
 // passed as objects, the rest as JSON values.
 func callOn(ctx context.Context, obj runtime.RemoteObjectID, fn, group string, byValue bool, args ...any) (*runtime.RemoteObject, error) {
+	return call(ctx, obj, fn, group, byValue, false, args...)
+}
+
+// call is callOn that waits for a promise fn returns when await is set.
+func call(ctx context.Context, obj runtime.RemoteObjectID, fn, group string, byValue, await bool, args ...any) (*runtime.RemoteObject, error) {
 	cargs := make([]*runtime.CallArgument, 0, len(args))
 	for _, a := range args {
 		if id, ok := a.(runtime.RemoteObjectID); ok {
@@ -576,16 +546,15 @@ func callOn(ctx context.Context, obj runtime.RemoteObjectID, fn, group string, b
 	if byValue {
 		p.ReturnByValue = new(true)
 	}
+	if await {
+		p.AwaitPromise = new(true)
+	}
 	r, err := chromedp.Call(ctx, runtime.CallFunctionOn, p)
 	if err != nil {
 		return nil, err
 	}
 	if r.ExceptionDetails != nil {
-		msg := r.ExceptionDetails.Text
-		if r.ExceptionDetails.Exception != nil {
-			msg += " " + r.ExceptionDetails.Exception.Description
-		}
-		return nil, errors.New("locate: page script: " + msg)
+		return nil, errors.New("locate: page script: " + exceptionText(r.ExceptionDetails))
 	}
 	return r.Result, nil
 }

@@ -1,1 +1,0 @@
-function() { this.off(); return this.state; }
