@@ -94,6 +94,7 @@ func (c *Counts) add(status string) {
 // Portal is one portal's pages.
 type Portal struct {
 	Name   string  `json:"name"`
+	Title  string  `json:"title,omitempty"` // "FreeAgent", for people
 	Counts Counts  `json:"counts"`
 	Pages  []*Page `json:"pages"`
 }
@@ -163,7 +164,7 @@ type Input struct {
 	Command   string
 	Started   time.Time
 	Ended     time.Time
-	Summaries []*report.Summary // one per provider checked
+	Summaries []*report.Summary // the check's (bot check all: one, every portal's rows)
 	Captures  []Capture
 	// Err is the check's outcome before the visual comparison.
 	Err      error
@@ -174,6 +175,9 @@ type Input struct {
 	HistoryDir string
 	// Scrub replaces every secret value the run knows; nil: none known.
 	Scrub func(string) string
+	// Titles are the portals' names for people, by portal ("FreeAgent");
+	// a portal without one is shown by its name.
+	Titles map[string]string
 }
 
 // portalOf is the portal of a page or element name: its first part.
@@ -196,7 +200,7 @@ func build(in Input) *Report {
 		pn := portalOf(name)
 		po, ok := portals[pn]
 		if !ok {
-			po = &Portal{Name: pn}
+			po = &Portal{Name: pn, Title: in.Titles[pn]}
 			portals[pn] = po
 			r.Portals = append(r.Portals, po)
 		}
@@ -213,7 +217,7 @@ func build(in Input) *Report {
 		for _, c := range sum.Checks {
 			p := page(c.Page)
 			e, ok := elements[c.Element]
-			if !ok { // Codat checked for two providers: the later result
+			if !ok { // an element in two summaries: the later result
 				e = &Element{Name: c.Element}
 				elements[c.Element] = e
 				p.Elements = append(p.Elements, e)

@@ -18,8 +18,8 @@ import (
 const CheckDir = "check"
 
 // writeCheckReports writes <out>/check/report.json, junit.xml and
-// report.html for the summaries of a check (one per provider checked) and
-// the pictures env captured, and returns the check's outcome: err, or a
+// report.html for the summaries of a check (bot check all: one summary with
+// every portal's rows) and the pictures env captured (every tab's), and returns the check's outcome: err, or a
 // visual difference (exit 8) when every element was found but a page
 // differs from its baseline.
 func writeCheckReports(opts *RunOptions, cfg *config.Config, env *flows.Env, start time.Time, sums []*report.Summary, err error, log *zap.Logger) error {
@@ -37,6 +37,7 @@ func writeCheckReports(opts *RunOptions, cfg *config.Config, env *flows.Env, sta
 		Dir:        dir,
 		HistoryDir: cfg.Check.HistoryDir,
 		Scrub:      env.Scrub,
+		Titles:     flows.PortalTitles(),
 	}
 	r, out := checkreport.Write(in)
 	if r != nil {
