@@ -32,11 +32,21 @@ var jsReportDOM string
 // browser.
 func checkRun(t *testing.T, opts fakeportal.Options, args ...string) shootResult {
 	t.Helper()
+	return checkTarget(t, "xero", opts, args...)
+}
+
+// checkTarget is checkRun for bot check target (a provider, or all: an app
+// is then made on both providers, so every page is reached).
+func checkTarget(t *testing.T, target string, opts fakeportal.Options, args ...string) shootResult {
+	t.Helper()
 	for _, k := range config.Keys() {
 		t.Setenv(config.EnvVar(k), "")
 	}
 	p := fakeportal.StartT(t, opts)
 	p.AddXeroApp("Acme Books Demo") // App details and Configuration are checked too
+	if target == "all" {
+		p.AddFreeAgentApp("Acme Books Demo")
+	}
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(cfg, []byte(p.BotConfigYAML()), 0o600); err != nil {
@@ -48,7 +58,7 @@ func checkRun(t *testing.T, opts fakeportal.Options, args ...string) shootResult
 	f.StartBrowser = func(context.Context, config.Browser, *zap.Logger) (context.Context, func(), error) {
 		return browsertest.Tab(t), func() {}, nil
 	}
-	all := append([]string{"--config", cfg, "--out", out, "--log-level", "warn", "check", "xero", "--app-name", "Acme Books Demo"}, args...)
+	all := append([]string{"--config", cfg, "--out", out, "--log-level", "warn", "check", target, "--app-name", "Acme Books Demo"}, args...)
 	code := Execute(context.Background(), f, all)
 	return shootResult{code: code, out: out, stdout: stdout.String(), stderr: stderr.String(), portals: p}
 }
@@ -327,4 +337,120 @@ func TestCheckReportsOnReplicas(t *testing.T) {
 		}
 		noSecretIn(t, res, r)
 	})
+}
+
+// TestCheckReportsCheckAll: bot check all writes one report.json,
+// junit.xml and report.html under <out>/check/ for the three portals
+// checked side by side in tabs: a testsuite per portal (Codat's once), a
+// testcase per element and per page picture, every page's picture taken
+// (in its own portal's tab, secrets covered), nothing written to a portal.
+func TestCheckReportsCheckAll(t *testing.T) {
+	res := checkTarget(t, "all", fakeportal.Options{Deterministic: true})
+	if res.code != 0 {
+		t.Fatalf("exit %d, want 0\n%s", res.code, res.stderr)
+	}
+	if w := res.portals.Records().Writes; len(w) != 0 {
+		t.Errorf("the check wrote to a portal: %+v", w)
+	}
+	r := readReport(t, res.out)
+	if r.Command != "bot check all" || r.ExitCode != 0 || r.Totals.Missing != 0 {
+		t.Errorf("report: %q, exit %d, %d missing", r.Command, r.ExitCode, r.Totals.Missing)
+	}
+	var portals []string
+	pictures := map[string]bool{}
+	for _, po := range r.Portals {
+		portals = append(portals, po.Name)
+		if po.Counts.Found == 0 {
+			t.Errorf("%s: no element found", po.Name)
+		}
+		for _, p := range po.Pages {
+			for _, s := range p.Screens {
+				if s.Picture != "" {
+					pictures[s.Name] = true
+				}
+			}
+		}
+	}
+	if !slices.Equal(portals, []string{"xero", "freeagent", "codat"}) {
+		t.Errorf("report.json's portals are %v, want xero, freeagent, codat (Codat once)", portals)
+	}
+	pages := []string{"xero.my_apps", "xero.new_app", "xero.app_details", "xero.configuration",
+		"freeagent.my_apps", "freeagent.new_app", "freeagent.app", "codat.integrations", "codat.settings"}
+	for _, p := range pages {
+		if !pictures[p] {
+			t.Errorf("no picture of %s (pictures: %v)", p, pictures)
+		}
+	}
+
+	// junit.xml as a CI reads it.
+	suites, err := junitparser.IngestFile(filepath.Join(res.out, "check", checkreport.JUnitFile))
+	if err != nil {
+		t.Fatalf("junit.xml does not parse: %v", err)
+	}
+	var names []string
+	for _, s := range suites {
+		names = append(names, s.Name)
+		elements, pics := 0, 0
+		for _, c := range s.Tests {
+			if c.Status == junitparser.StatusFailed || c.Status == junitparser.StatusError {
+				t.Errorf("junit: %s/%s: %s %s", c.Classname, c.Name, c.Status, c.Message)
+			}
+			if !strings.HasPrefix(c.Classname, s.Name+".") {
+				t.Errorf("junit: suite %s holds %s/%s", s.Name, c.Classname, c.Name)
+			}
+			if strings.HasSuffix(c.Name, " picture") {
+				pics++
+			} else {
+				elements++
+			}
+		}
+		if elements == 0 || pics == 0 {
+			t.Errorf("junit: suite %s has %d element and %d picture test cases", s.Name, elements, pics)
+		}
+	}
+	if !slices.Equal(names, []string{"xero", "freeagent", "codat"}) {
+		t.Errorf("junit.xml's suites are %v, want xero, freeagent, codat", names)
+	}
+
+	// report.html as a person opens it.
+	tab := browsertest.Tab(t)
+	html, err := filepath.Abs(filepath.Join(res.out, "check", checkreport.HTMLFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(tab, chromedp.Navigate("file://"+html)); err != nil {
+		t.Fatal(err)
+	}
+	var dom struct {
+		Exit         string
+		Missing      []string
+		Boxes        []string
+		PagePictures int
+		External     int
+	}
+	raw, err := chromedp.Run(tab, chromedp.Evaluate[json.RawMessage](jsReportDOM))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &dom); err != nil {
+		t.Fatal(err)
+	}
+	if dom.Exit != "0" || len(dom.Missing) != 0 || dom.PagePictures < len(pages) || dom.External != 0 {
+		t.Errorf("the report shows exit %q, missing %v, %d page pictures, %d resources not inlined; want 0, none, %d, 0",
+			dom.Exit, dom.Missing, dom.PagePictures, dom.External, len(pages))
+	}
+	for _, want := range []string{"xero.my_apps.new_app=found", "freeagent.new_app.name=found", "codat.settings.client_id=found"} {
+		if !slices.Contains(dom.Boxes, want) {
+			t.Errorf("%s not outlined (outlines: %v)", want, dom.Boxes)
+		}
+	}
+	if dir := os.Getenv("CHECK_REPORT_SHOTS"); dir != "" { // to look at it: CHECK_REPORT_SHOTS=/tmp/x go test ...
+		for _, sel := range []string{"header.top", "div.portals", "#page-freeagent-new_app", "#page-codat-settings"} {
+			png, err := chromedp.Run(tab, chromedp.Screenshot(chromedp.CSS(sel)))
+			if err == nil {
+				_ = os.WriteFile(filepath.Join(dir, "all-"+strings.Trim(strings.ReplaceAll(sel, ".", "_"), "#")+".png"), png, 0o644)
+			}
+		}
+	}
+	noSecretIn(t, res, r)
 }
