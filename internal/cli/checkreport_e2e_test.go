@@ -356,10 +356,10 @@ func TestCheckReportsCheckAll(t *testing.T) {
 	if r.Command != "bot check all" || r.ExitCode != 0 || r.Totals.Missing != 0 {
 		t.Errorf("report: %q, exit %d, %d missing", r.Command, r.ExitCode, r.Totals.Missing)
 	}
-	var portals []string
+	var portals, titles []string
 	pictures := map[string]bool{}
 	for _, po := range r.Portals {
-		portals = append(portals, po.Name)
+		portals, titles = append(portals, po.Name), append(titles, po.Title)
 		if po.Counts.Found == 0 {
 			t.Errorf("%s: no element found", po.Name)
 		}
@@ -373,6 +373,9 @@ func TestCheckReportsCheckAll(t *testing.T) {
 	}
 	if !slices.Equal(portals, []string{"xero", "freeagent", "codat"}) {
 		t.Errorf("report.json's portals are %v, want xero, freeagent, codat (Codat once)", portals)
+	}
+	if !slices.Equal(titles, []string{"Xero", "FreeAgent", "Codat"}) {
+		t.Errorf("the portals' titles are %v, want Xero, FreeAgent, Codat", titles)
 	}
 	pages := []string{"xero.my_apps", "xero.new_app", "xero.app_details", "xero.configuration",
 		"freeagent.my_apps", "freeagent.new_app", "freeagent.app", "codat.integrations", "codat.settings"}
