@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"portalbot/internal/checkreport"
 	"portalbot/internal/config"
 	"portalbot/internal/fail"
 	"portalbot/internal/report"
@@ -68,11 +69,13 @@ type Env struct {
 	// Shots, when set, takes docs screenshots after their steps (bot
 	// shots, shots.go).
 	Shots *ShotsRun
-	// CheckedPage, when set, is called in check mode once each page's
-	// elements are resolved, with the page still on screen (a dialog still
-	// open), in the page's tab: a report takes its picture there. Two tabs
-	// may call it at once.
-	CheckedPage func(tab context.Context, page string)
+	// Captures, when set, makes a check take one picture of each page it
+	// checks (each screen of a dialog), once the page's elements are
+	// resolved and with the page still on screen, secrets covered, with
+	// the box of each element it found (check_picture.go), for bot check's
+	// reports. The portals' tabs of bot check all add to it side by side.
+	// Nil: no picture.
+	Captures *checkreport.Captures
 }
 
 // RunProvider does the whole job for provider (one of Providers; in check

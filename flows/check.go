@@ -88,9 +88,12 @@ func (s *Session) checkVisit(ctx context.Context, pg Page, from string) error {
 			return err
 		}
 	}
+	more := false
 	if pg.Next != nil {
-		more, err := pg.Next(ctx, s)
-		if err != nil {
+		// The first screen's picture before Next moves on from it.
+		s.pagePicture(ctx, pg.Name, false)
+		var err error
+		if more, err = pg.Next(ctx, s); err != nil {
 			return err
 		}
 		if more {
@@ -99,20 +102,13 @@ func (s *Session) checkVisit(ctx context.Context, pg Page, from string) error {
 			}
 		}
 	}
-	s.pageChecked(ctx, pg.Name)
+	// Checked, still on screen (a dialog still open): the reports'
+	// picture of it (check_picture.go).
+	s.pagePicture(ctx, pg.Name, more)
 	if pg.Leave != nil {
 		return pg.Leave(ctx, s)
 	}
 	return nil
-}
-
-// pageChecked is the point where a page has been checked and is still on
-// screen (a dialog still open): Env.CheckedPage runs here (a report's
-// picture of the page).
-func (s *Session) pageChecked(ctx context.Context, page string) {
-	if s.Env.CheckedPage != nil {
-		s.Env.CheckedPage(ctx, page)
-	}
 }
 
 // resolved says the check found element already (on an earlier screen).
@@ -262,6 +258,7 @@ func (s *Session) recordCheck(page, element string, m *locate.Match, nf *locate.
 	default:
 		c.Status = "missing"
 	}
+	s.notePicture(page, m)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.Summary.Checks { // a page checked twice keeps its last result

@@ -126,6 +126,10 @@ func TestValidate(t *testing.T) {
 		{"viewport", "xero", func(c *config.Config) { c.Browser.Viewport = config.Viewport{} },
 			[]string{"browser.viewport.width", "browser.viewport.height", "browser.viewport.scale"}},
 		{"out", "xero", func(c *config.Config) { c.Out = "" }, []string{"out is required: set BOT_OUT"}},
+		{"pixel threshold above 1", "all", func(c *config.Config) { c.Check.PixelThreshold = 1.5 }, []string{"check.pixel_threshold must be from 0 to 1 (got 1.5)", "BOT_CHECK_PIXEL_THRESHOLD"}},
+		{"diff ratio below 0", "xero", func(c *config.Config) { c.Check.MaxDiffRatio = -0.1 }, []string{"check.max_diff_ratio must be from 0 to 1", "BOT_CHECK_MAX_DIFF_RATIO"}},
+		{"update baselines without a directory", "all", func(c *config.Config) { c.Check.UpdateBaselines = true }, []string{"check.update_baselines needs check.baselines_dir", "BOT_CHECK_BASELINES_DIR"}},
+		{"update baselines", "all", func(c *config.Config) { c.Check.UpdateBaselines, c.Check.BaselinesDir = true, "baselines" }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

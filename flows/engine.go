@@ -85,6 +85,7 @@ type Session struct {
 
 	fixes        selectorFixes   // check mode: what the selectors data should say now
 	skipped      map[string]bool // check mode: pages the walk could not reach
+	pics         checkPictures   // check mode: the elements to outline in the pages' pictures
 	mu           sync.Mutex
 	drifts       []locate.Drift    // rewordings followed, one per element and words
 	vars         map[string]string // {app}, {integration}, {key}, {id}

@@ -145,6 +145,16 @@ func portalNames() []string {
 	return out
 }
 
+// PortalTitles are the portals' names for people, by portal name
+// ("freeagent": "FreeAgent"), for the check's reports.
+func PortalTitles() map[string]string {
+	out := make(map[string]string, len(registry))
+	for _, p := range registry {
+		out[p.Name] = p.Title
+	}
+	return out
+}
+
 // portalNamed returns the portal called name, nil when there is none.
 func portalNamed(name string) *Portal {
 	for _, p := range registry {

@@ -70,6 +70,11 @@ type Element struct {
 	// Mask covers the element in screenshots without making it a secret:
 	// a client id is not secret, but the guides' images hide it too.
 	Mask bool `yaml:"mask"`
+	// Dynamic marks an element that shows data changing from one check to
+	// the next (a count, a date, an id): covered in bot check's pictures so
+	// that it is no visual difference. Elements looked for by the app's
+	// name ({app}) are dynamic without it.
+	Dynamic bool `yaml:"dynamic"`
 	// When says the element shows only in a given situation (an error, a
 	// second secret); a regression check does not expect it on the page.
 	When string `yaml:"when"`

@@ -27,6 +27,10 @@ var flagKeys = map[string]string{
 	"output.screenshot_steps": "screenshot-steps",
 	"browser.no_session":      "no-session",
 	"browser.viewport.scale":  "scale",
+	"check.strict":            "strict",
+	"check.update_baselines":  "update-baselines",
+	"check.history_dir":       "history",
+	"check.baselines_dir":     "baselines",
 }
 
 // exitCodeKinds lists the outcomes in exit-code order with what each means
@@ -42,6 +46,7 @@ var exitCodeKinds = []struct {
 	{fail.Unavailable, "a portal was unavailable or the run timed out (browser.timeout)"},
 	{fail.Unsafe, "refused for safety: foreign origin, another run holds the lock, ..."},
 	{fail.Drifted, "check only: the portals reworded elements the bot can follow; it works, update the selectors (selectors_dir: <out>/selectors-fix)"},
+	{fail.VisualDiff, "check only: every element was found, but a page's picture differs from its baseline (check.baselines_dir): see <out>/check/report.html"},
 }
 
 // exitCodeHelp is the exit-code table shown in the help of every command

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"portalbot/flows"
+	"portalbot/internal/checkreport"
 	"portalbot/internal/config"
 	"portalbot/internal/fail"
 	"portalbot/internal/report"
@@ -104,10 +105,30 @@ once (on the first provider's integration). It needs every portal's account.
 The JSON summary goes to stdout and to <out>/check-<target>.json and
 <out>/check.json, so a check never overwrites the summary of a real run.
 
+Reports for CI and for people go to <out>/check/: report.json (every portal,
+page and element, each page's picture and its comparison), junit.xml (a
+testsuite per portal; a missing element fails, a drift is a skipped test
+case unless --strict) and report.html (one file: each page's picture with
+its elements outlined, expected vs seen words, the visual differences).
+With check.baselines_dir (--baselines) each page's picture is compared with
+<baselines>/<portal>/<page>.png (pixelmatch, check.pixel_threshold,
+check.max_diff_ratio); a page that differs while every element is found
+exits 8, its expected, actual and diff images under <out>/check/visual/.
+
 ` + exitCodeHelp()
 	cmd.Example = `  bot check xero
   bot check all                  # every portal, in parallel tabs
-  bot check freeagent --screenshots failure --log-format json`
+  bot check freeagent --screenshots failure --log-format json
+
+  # nightly in CI: baselines kept in the repository, a history on a volume
+  bot check all --baselines ci/baselines --history /data/check-history
+
+  # after a wanted change of the portals' look
+  bot check all --baselines ci/baselines --update-baselines`
+	cmd.Flags().String("baselines", "", "`DIR` of the baseline pictures, <DIR>/<portal>/<page>.png (check.baselines_dir)")
+	cmd.Flags().Bool("update-baselines", false, "write each page's picture as its new baseline instead of comparing (check.update_baselines)")
+	cmd.Flags().Bool("strict", false, "drift fails its test case in junit.xml too (check.strict)")
+	cmd.Flags().String("history", "", "keep each check's report.json in `DIR`; the HTML says since when an element drifts or is missing (check.history_dir)")
 	return cmd
 }
 
@@ -220,7 +241,15 @@ func runRun(opts *RunOptions) error {
 		Mode:      opts.Mode,
 		Rotate:    opts.Rotate,
 	}
+	if opts.Mode == flows.ModeCheck {
+		// A picture of each page, for the reports; bot check all: one
+		// collection that the portals' tabs fill side by side.
+		env.Captures = &checkreport.Captures{}
+	}
 	sum, err := startAndRun(ctx, opts, cfg, log, env)
+	if opts.Mode == flows.ModeCheck {
+		err = writeCheckReports(opts, cfg, env, start, []*report.Summary{sum}, err, log)
+	}
 	sum = finishSummary(sum, err, opts, cfg, start)
 	if werr := writeSummary(opts, cfg.Out, sum, log); werr != nil {
 		err = errors.Join(err, werr)

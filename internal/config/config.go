@@ -19,6 +19,7 @@ type Config struct {
 	App          App       `mapstructure:"app"`
 	Output       Output    `mapstructure:"output"`
 	Notify       Notify    `mapstructure:"notify"`
+	Check        Check     `mapstructure:"check"`
 	SelectorsDir string    `mapstructure:"selectors_dir"`
 	// ShotsFile is a shot list replacing the built-in one of bot shots
 	// (internal/shots/default.yaml); empty: the built-in list.
@@ -103,6 +104,28 @@ type Notify struct {
 	// WebhookURL receives one JSON message (Slack-compatible: "text" plus
 	// structured fields). Secret: a Slack webhook URL is a credential.
 	WebhookURL secret.Secret `mapstructure:"webhook_url"`
+}
+
+// Check is what bot check leaves besides its summary: the reports under
+// <out>/check/ and the visual comparison of each page with its baseline.
+type Check struct {
+	// BaselinesDir holds the baseline picture of each page,
+	// <dir>/<portal>/<page>.png; empty: no visual comparison.
+	BaselinesDir string `mapstructure:"baselines_dir"`
+	// PixelThreshold is how far apart two colours must be (pixelmatch's
+	// YIQ distance, 0 to 1) for a pixel to count as different.
+	PixelThreshold float64 `mapstructure:"pixel_threshold"`
+	// MaxDiffRatio is the share of a page's pixels (0 to 1) that may differ
+	// before the page is a visual difference.
+	MaxDiffRatio float64 `mapstructure:"max_diff_ratio"`
+	// UpdateBaselines writes each page's picture as its new baseline
+	// (--update-baselines) instead of comparing.
+	UpdateBaselines bool `mapstructure:"update_baselines"`
+	// Strict makes drift a failure in junit.xml too (--strict).
+	Strict bool `mapstructure:"strict"`
+	// HistoryDir keeps a copy of each check's report.json (--history), so
+	// the HTML report says since when an element drifts or is missing.
+	HistoryDir string `mapstructure:"history_dir"`
 }
 
 // Log is the logger's level and format.

@@ -83,6 +83,12 @@ var defaults = map[string]any{
 	"output.screenshots":      "failure",
 	"output.screenshot_steps": []string{},
 	"selectors_dir":           "",
+	"check.baselines_dir":     "",
+	"check.pixel_threshold":   0.1,
+	"check.max_diff_ratio":    0.001,
+	"check.update_baselines":  false,
+	"check.strict":            false,
+	"check.history_dir":       "",
 	"shots_file":              "",
 	"out":                     "out",
 	"log.level":               "info",
@@ -373,6 +379,12 @@ func (c *Config) Validate(portals, known []Portal) error {
 	p.required("out", c.Out)
 	p.webhookURL("notify.webhook_url", c.Notify.WebhookURL)
 
+	p.fraction("check.pixel_threshold", c.Check.PixelThreshold)
+	p.fraction("check.max_diff_ratio", c.Check.MaxDiffRatio)
+	if c.Check.UpdateBaselines && c.Check.BaselinesDir == "" {
+		p.add("check.update_baselines needs check.baselines_dir, where the baselines go: set %s (or --baselines DIR)", EnvVar("check.baselines_dir"))
+	}
+
 	// Browser.
 	if c.Browser.StepTimeout <= 0 {
 		p.add("browser.step_timeout must be greater than 0 (got %s): set %s, e.g. 30s",
@@ -432,6 +444,13 @@ func (p *problems) oneOf(key, val string, allowed ...string) {
 	}
 	list := strings.Join(allowed[:len(allowed)-1], ", ") + " or " + allowed[len(allowed)-1]
 	p.add("%s must be %s (got %q): set %s", key, list, val, EnvVar(key))
+}
+
+// fraction requires a number from 0 to 1.
+func (p *problems) fraction(key string, val float64) {
+	if val < 0 || val > 1 || val != val {
+		p.add("%s must be from 0 to 1 (got %g): set %s", key, val, EnvVar(key))
+	}
 }
 
 // webhookURL requires an http(s) URL with a host when val is set. The value

@@ -69,6 +69,7 @@ func TestLoadDefaults(t *testing.T) {
 		FreeAgent: FreeAgent{URL: "https://dev.freeagent.com"},
 		Codat:     Codat{URL: "https://app.codat.io", LoginURL: "https://authentication.codat.io", Enable: "now"},
 		Output:    Output{Screenshots: "failure"},
+		Check:     Check{PixelThreshold: 0.1, MaxDiffRatio: 0.001},
 		Out:       "out",
 		Log:       Log{Level: "info", Format: "console"},
 	}

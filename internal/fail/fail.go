@@ -19,13 +19,15 @@ const (
 	Unavailable             // 5: portal unavailable or timed out
 	Unsafe                  // 6: refused for safety (foreign origin, lock held, ...)
 	Drifted                 // 7: a check found only rewordings it could follow: the bot works, update the selectors
+	VisualDiff              // 8: a check found every element, but a page's picture differs from its baseline (layout moved)
 )
 
-var exitCodes = map[Kind]int{Other: 1, Config: 2, SignIn: 3, Mismatch: 4, Unavailable: 5, Unsafe: 6, Drifted: 7}
+var exitCodes = map[Kind]int{Other: 1, Config: 2, SignIn: 3, Mismatch: 4, Unavailable: 5, Unsafe: 6, Drifted: 7, VisualDiff: 8}
 
 var names = map[Kind]string{
 	Other: "error", Config: "configuration", SignIn: "sign-in refused",
 	Mismatch: "page mismatch", Unavailable: "unavailable", Unsafe: "refused for safety", Drifted: "drift",
+	VisualDiff: "visual difference",
 }
 
 func (k Kind) String() string { return names[k] }
