@@ -118,6 +118,10 @@ type page struct {
 	Portal      string
 	Body        template.HTML
 	LayoutShift bool
+	// Designed: the replicas have a designed latency (a benchmark): the
+	// page reports its own designed waits (a dialog's entrance) to
+	// /__replica/designed, so the floor counts them.
+	Designed bool
 }
 
 // render writes a full page: body template name with data d inside the
@@ -133,7 +137,7 @@ func (p *Portals) render(w http.ResponseWriter, status int, portal, title, name 
 		return
 	}
 	var out bytes.Buffer
-	pg := page{Title: title, Portal: portal, Body: template.HTML(p.moveLabels(body.String())), LayoutShift: p.Faults().LayoutShift}
+	pg := page{Title: title, Portal: portal, Body: template.HTML(p.moveLabels(body.String())), LayoutShift: p.Faults().LayoutShift, Designed: p.Faults().Latency.Max > 0}
 	if err := p.tmpl.ExecuteTemplate(&out, "shell", pg); err != nil {
 		http.Error(w, "template shell: "+err.Error(), http.StatusInternalServerError)
 		return
@@ -200,6 +204,10 @@ func (p *Portals) wrap(s *server, h http.Handler) http.Handler {
 				t.Stop()
 				return
 			}
+		}
+		if r.Method == http.MethodPost && r.URL.Path == designedPath {
+			p.designedReport(s, w, r) // the replica's own bookkeeping: no latency
+			return
 		}
 		if !p.designedLatency(s, r, f.Latency) {
 			return

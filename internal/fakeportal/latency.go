@@ -99,6 +99,22 @@ func (p *Portals) designedUI(portal, what string, d time.Duration) {
 	p.lat.mu.Unlock()
 }
 
+// designedPath is where a page reports a designed wait of its own (the
+// benchmark's replicas only): POST ?what=...&ms=N.
+const designedPath = "/__replica/designed"
+
+// designedReport records a wait a page reports it makes by design (a
+// dialog sliding in): what a person waits too, on the critical path.
+func (p *Portals) designedReport(s *server, w http.ResponseWriter, r *http.Request) {
+	ms, err := strconv.Atoi(r.URL.Query().Get("ms"))
+	if err != nil || ms <= 0 || ms > 5000 {
+		http.Error(w, "bad ms", http.StatusBadRequest)
+		return
+	}
+	p.designedUI(s.portal, r.URL.Query().Get("what"), time.Duration(ms)*time.Millisecond)
+	w.WriteHeader(http.StatusNoContent)
+}
+
 // Served returns the answers that waited their designed latency, in the
 // order they were answered.
 func (p *Portals) Served() []Served {
