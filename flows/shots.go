@@ -13,9 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp/jsonv2"
 	"github.com/chromedp/cdproto/input"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"portalbot/internal/fail"
@@ -320,45 +318,12 @@ func cropFor(sh shots.Shot, reg region, bounds image.Rectangle) (image.Rectangle
 	return reg.Crop.pixels(k, true).Intersect(bounds), nil
 }
 
-// callPage runs a page function with this = document and returns its
-// result as JSON; RemoteObjectID arguments are passed as the objects.
+// callPage runs a page function with this = document, in the bot's world
+// (where the elements found live), and returns its result as JSON.
 func callPage(ctx context.Context, fn string, await bool, args ...any) ([]byte, error) {
-	doc, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: "document", ObjectGroup: "portalbot-shot"})
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		_, _ = chromedp.Call(ctx, runtime.ReleaseObjectGroup, runtime.ReleaseObjectGroupParams{ObjectGroup: "portalbot-shot"})
-	}()
-	cargs := make([]*runtime.CallArgument, 0, len(args))
-	for _, a := range args {
-		if id, ok := a.(runtime.RemoteObjectID); ok {
-			cargs = append(cargs, &runtime.CallArgument{ObjectID: id})
-			continue
-		}
-		b, err := json.Marshal(a)
-		if err != nil {
-			return nil, err
-		}
-		cargs = append(cargs, &runtime.CallArgument{Value: jsonv2.Value(b)})
-	}
-	p := runtime.CallFunctionOnParams{FunctionDeclaration: fn, ObjectID: doc.Result.ObjectID, Arguments: cargs, ReturnByValue: new(true)}
-	if await {
-		p.AwaitPromise = new(true)
-	}
-	r, err := chromedp.Call(ctx, runtime.CallFunctionOn, p)
-	if err != nil {
-		return nil, err
-	}
-	if r.ExceptionDetails != nil {
-		msg := r.ExceptionDetails.Text
-		if r.ExceptionDetails.Exception != nil {
-			msg += " " + r.ExceptionDetails.Exception.Description
-		}
-		return nil, errors.New("page script: " + msg)
-	}
-	if r.Result == nil {
+	b, err := locate.CallPage(ctx, fn, await, args...)
+	if err == nil && len(b) == 0 {
 		return []byte("null"), nil
 	}
-	return []byte(r.Result.Value), nil
+	return b, err
 }

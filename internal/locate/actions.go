@@ -297,15 +297,30 @@ func (m *Match) Call(ctx context.Context, fn string, args ...any) error {
 	return err
 }
 
-// CallOnDocument runs a page function with this = document.
+// CallOnDocument runs a page function with this = document, in the bot's
+// world (where the elements the finder returns live, so they can be
+// passed as arguments).
 func CallOnDocument(ctx context.Context, fn string, args ...any) error {
-	res, exc, err := evaluate(ctx, "document", "")
-	if err != nil {
-		return err
-	}
-	if exc != nil {
-		return fmt.Errorf("locate: %s", exc.Text)
-	}
-	_, err = callOn(ctx, res.ObjectID, fn, "", true, args...)
+	_, err := CallPage(ctx, fn, false, args...)
 	return err
+}
+
+// CallPage runs fn with this = document in the bot's world and returns its
+// result as JSON (a promise awaited when await is set). Arguments that are
+// page objects (Match.ObjectID) are passed as objects, the rest as JSON.
+func CallPage(ctx context.Context, fn string, await bool, args ...any) ([]byte, error) {
+	f := &Finder{}
+	f.newGroup(ctx)
+	defer func() {
+		_, _ = chromedp.Call(context.WithoutCancel(ctx), runtime.ReleaseObjectGroup, runtime.ReleaseObjectGroupParams{ObjectGroup: f.group})
+	}()
+	doc, err := f.document(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, err := call(ctx, doc, fn, "", true, await, args...)
+	if err != nil {
+		return nil, err
+	}
+	return r.Value, nil
 }

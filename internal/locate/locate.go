@@ -433,11 +433,6 @@ func (f *Finder) document(ctx context.Context) (runtime.RemoteObjectID, error) {
 		return r.Result.ObjectID, nil
 	}
 }
-func evaluate(ctx context.Context, expr, group string) (*runtime.RemoteObject, *runtime.ExceptionDetails, error) {
-	r, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: expr, ObjectGroup: group})
-	return r.Result, r.ExceptionDetails, err
-}
-
 // titledRoles are the containers a person names by the title they show.
 var titledRoles = map[string]bool{"dialog": true, "alertdialog": true}
 
