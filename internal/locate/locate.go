@@ -433,6 +433,7 @@ func (f *Finder) document(ctx context.Context) (runtime.RemoteObjectID, error) {
 		return r.Result.ObjectID, nil
 	}
 }
+
 // titledRoles are the containers a person names by the title they show.
 var titledRoles = map[string]bool{"dialog": true, "alertdialog": true}
 
