@@ -160,10 +160,6 @@ func closeDialog(page string) func(ctx context.Context, s *Session) error {
 }
 
 // checkPage resolves every unconditional element of page.
-func checkPage(page string) func(context.Context, *Session) error {
-	return func(ctx context.Context, s *Session) error { return s.checkPage(ctx, page) }
-}
-
 func (s *Session) checkPage(ctx context.Context, page string) error {
 	return s.checkPageExcept(ctx, page, nil)
 }

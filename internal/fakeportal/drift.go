@@ -153,11 +153,6 @@ var smallWords = map[string]bool{
 	"in": true, "on": true, "with": true, "at": true, "by": true, "from": true,
 }
 
-var negations = map[string]bool{
-	"not": true, "no": true, "don't": true, "can't": true, "won't": true, "never": true, "without": true,
-	"isn't": true, "didn't": true, "haven't": true, "don’t": true, "can’t": true, "won’t": true,
-}
-
 // verbs start an action label: "Create app" -> "Create your app".
 var verbs = map[string]bool{
 	"Create": true, "Add": true, "Save": true, "Enable": true, "Generate": true, "Enter": true, "Remove": true,
