@@ -312,7 +312,11 @@ func CallPage(ctx context.Context, fn string, await bool, args ...any) ([]byte, 
 	f := &Finder{}
 	f.newGroup(ctx)
 	defer func() {
-		_, _ = chromedp.Call(context.WithoutCancel(ctx), runtime.ReleaseObjectGroup, runtime.ReleaseObjectGroupParams{ObjectGroup: f.group})
+		// Released even when ctx ended, but never waited on for long: the
+		// tab may be gone.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		_, _ = chromedp.Call(rctx, runtime.ReleaseObjectGroup, runtime.ReleaseObjectGroupParams{ObjectGroup: f.group})
 	}()
 	doc, err := f.document(ctx)
 	if err != nil {
