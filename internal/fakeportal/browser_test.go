@@ -130,6 +130,8 @@ func TestBrowser2026Xero(t *testing.T) {
 		pg.do("the code", `fpt.fillCSS('[data-automationid="auth-onetimepassword--input"]', `+q(code(t, p.Creds.XeroTOTPSecret))+`)`)
 		pg.do("Confirm", `fpt.click("Confirm")`)
 
+		// My Apps, loaded: a click before its script has run opens nothing.
+		pg.until("My Apps", `document.readyState === "complete" && fpt.has("New app")`)
 		pg.do("New app", `fpt.click("New app")`)
 		pg.until("the dialog", `fpt.shown("Add a new Xero app") && fpt.has("App name")`)
 		pg.until("Next disabled", `fpt.disabled("Next") === true`)
