@@ -198,6 +198,13 @@ type jsLoc struct {
 	Anchor  *jsEl  `json:"anchor,omitempty"`
 }
 
+// toJSLoc is loc as the engine reads it (variables already filled, a near
+// "@key" not yet resolved).
+func toJSLoc(loc selectors.Locator) jsLoc {
+	return jsLoc{Role: loc.Role, Name: loc.Name, Label: loc.Label, Text: loc.Text, Pattern: loc.Pattern,
+		Beside: loc.Beside, CSS: loc.CSS, Near: loc.Near}
+}
+
 // jsEl is an element as the engine reads it: its scope and its locators.
 type jsEl struct {
 	Scope []jsLoc `json:"scope,omitempty"`
@@ -229,8 +236,7 @@ func (f *Finder) spec(el *selectors.Element, depth int) (*jsEl, error) {
 
 func (f *Finder) jsLoc(el *selectors.Element, loc selectors.Locator, depth int) (jsLoc, error) {
 	loc = f.fill(loc)
-	l := jsLoc{Role: loc.Role, Name: loc.Name, Label: loc.Label, Text: loc.Text, Pattern: loc.Pattern,
-		Beside: loc.Beside, CSS: loc.CSS, Near: loc.Near}
+	l := toJSLoc(loc)
 	if ref, ok := strings.CutPrefix(loc.Near, "@"); ok {
 		if f.Set == nil {
 			return l, fmt.Errorf("locate: %s: near %s needs the selectors data", el.Name, loc.Near)

@@ -461,8 +461,7 @@ func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, el
 		}
 		loc.Near = ""
 	}
-	jl := jsLoc{Role: loc.Role, Name: loc.Name, Label: loc.Label, Text: loc.Text, Pattern: loc.Pattern, Beside: loc.Beside, CSS: loc.CSS, Near: loc.Near}
-	arr, err := call(ctx, root, jsCands, f.group, false, false, jl, anchor)
+	arr, err := call(ctx, root, jsCands, f.group, false, false, toJSLoc(loc), anchor)
 	if err != nil {
 		return nil, "", nil, err
 	}
