@@ -119,8 +119,8 @@ func TestFaults(t *testing.T) {
 		{name: "an element removed", provider: "freeagent", wantExit: 4, wantMsg: "redirect_uris", missing: "freeagent.fill_redirect_uris",
 			opts: fakeportal.Options{Faults: fakeportal.Faults{Remove: []string{"OAuth Redirect URIs"}}}},
 		{name: "portal too slow for the step timeout", provider: "xero", wantExit: 5,
-			opts:   fakeportal.Options{Faults: fakeportal.Faults{Delay: 3 * time.Second}},
-			config: func(c *config.Config) { c.Browser.StepTimeout = 1 * time.Second }},
+			opts:   fakeportal.Options{Faults: fakeportal.Faults{Delay: 1500 * time.Millisecond}},
+			config: func(c *config.Config) { c.Browser.StepTimeout = 500 * time.Millisecond }},
 		{name: "portal down", provider: "xero", wantExit: 5,
 			config: func(c *config.Config) { c.Xero.DeveloperURL = "http://127.0.0.1:9" }},
 	}

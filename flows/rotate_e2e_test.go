@@ -116,6 +116,7 @@ func rotated(t *testing.T, p *fakeportal.Portals, cfg *config.Config, wantLive i
 func TestRotateXero(t *testing.T) {
 	for _, variant := range variants {
 		t.Run(variant, func(t *testing.T) {
+			t.Parallel()
 			p := fakeportal.StartT(t, fakeportal.Options{Variant: variant})
 			cfg := rotateConfig(t, p)
 			if r := run(t, cfg, "xero"); r.err != nil {
@@ -218,6 +219,7 @@ func TestRotateWithBothSlotsFull(t *testing.T) {
 		return p, cfg, saved
 	}
 	t.Run("resumed", func(t *testing.T) {
+		t.Parallel()
 		p, cfg, _ := setup(t)
 		generated := countWrites(p, "secret generated")
 		r := rotate(t, cfg, "xero", flows.RotateOptions{MaxAge: 90 * 24 * time.Hour}, "")
@@ -230,6 +232,7 @@ func TestRotateWithBothSlotsFull(t *testing.T) {
 		}
 	})
 	t.Run("state lost", func(t *testing.T) {
+		t.Parallel()
 		p, cfg, _ := setup(t)
 		if err := os.RemoveAll(filepath.Join(cfg.Out, "state")); err != nil {
 			t.Fatal(err)
@@ -244,6 +247,7 @@ func TestRotateWithBothSlotsFull(t *testing.T) {
 		}
 	})
 	t.Run("the unheld one removed first", func(t *testing.T) {
+		t.Parallel()
 		p, cfg, saved := setup(t)
 		// Back to before the rotation: Codat holds Client secret 1, which the
 		// state knows, and Client secret 2 is a secret nobody holds.

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,6 +40,7 @@ func TestWording2026(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.provider+" "+tt.variant, func(t *testing.T) {
+			t.Parallel()
 			p := fakeportal.StartT(t, fakeportal.Options{Wording: fakeportal.Wording2026, Variant: tt.variant, XeroTwoStep: true})
 			cfg := quick(t, p, 10*time.Second)
 			r := run(t, cfg, tt.provider)
@@ -116,6 +118,7 @@ func TestRewordingsThatMustStop(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			p := fakeportal.StartT(t, tt.opts)
 			cfg := quick(t, p, 4*time.Second)
 			r := run(t, cfg, tt.provider)
@@ -150,43 +153,53 @@ func TestDriftSeeds(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("DRIFT_SEEDS")); err == nil && v > 0 {
 		n = v
 	}
+	// The seeds run side by side: a run that stops waits out its step
+	// timeout for an element, which costs the machine nothing.
+	var mu sync.Mutex
 	completed, runs := 0, 0
-	for seed := int64(1); seed <= int64(n); seed++ {
-		for _, provider := range []string{"xero", "freeagent"} {
-			t.Run(provider+" seed "+strconv.FormatInt(seed, 10), func(t *testing.T) {
-				// A copy edit changes a few labels at a time: 5% of them.
-				opts := fakeportal.Options{Faults: fakeportal.Faults{DriftSeed: seed, DriftRate: 0.05}}
-				if seed%2 == 0 {
-					opts.Wording = fakeportal.Wording2026
-				}
-				if seed%3 == 0 {
-					opts.Variant = fakeportal.VariantSPA
-				}
-				p := fakeportal.StartT(t, opts)
-				cfg := quick(t, p, 8*time.Second) // a sign-in of three pages must fit, on a loaded machine too
-				r := run(t, cfg, provider)
-				rec := p.Records()
-				runs++
-				for _, d := range rec.Drift {
-					t.Logf("reworded: %q -> %q (%s)", d.Label, d.Became, d.How)
-				}
-				switch code := fail.ExitCode(r.err); code {
-				case 0:
-					completed++
-					if err := rec.Delivered(provider, true); err != nil {
-						t.Errorf("exit 0 but %v", err)
+	t.Run("seeds", func(t *testing.T) {
+		for seed := int64(1); seed <= int64(n); seed++ {
+			for _, provider := range []string{"xero", "freeagent"} {
+				t.Run(provider+" seed "+strconv.FormatInt(seed, 10), func(t *testing.T) {
+					t.Parallel()
+					// A copy edit changes a few labels at a time: 5% of them.
+					opts := fakeportal.Options{Faults: fakeportal.Faults{DriftSeed: seed, DriftRate: 0.05}}
+					if seed%2 == 0 {
+						opts.Wording = fakeportal.Wording2026
 					}
-				case 4:
-					t.Logf("stopped: %v", r.err)
-				default:
-					t.Errorf("exit %d (%v): want 0, or 4 for a rewording it must not follow", code, r.err)
-				}
-				if h := rec.Harm(provider, false, true); len(h) > 0 {
-					t.Errorf("harm: %v", h)
-				}
-			})
+					if seed%3 == 0 {
+						opts.Variant = fakeportal.VariantSPA
+					}
+					p := fakeportal.StartT(t, opts)
+					cfg := quick(t, p, 8*time.Second) // a sign-in of three pages must fit, on a loaded machine too
+					r := run(t, cfg, provider)
+					rec := p.Records()
+					mu.Lock()
+					runs++
+					mu.Unlock()
+					for _, d := range rec.Drift {
+						t.Logf("reworded: %q -> %q (%s)", d.Label, d.Became, d.How)
+					}
+					switch code := fail.ExitCode(r.err); code {
+					case 0:
+						mu.Lock()
+						completed++
+						mu.Unlock()
+						if err := rec.Delivered(provider, true); err != nil {
+							t.Errorf("exit 0 but %v", err)
+						}
+					case 4:
+						t.Logf("stopped: %v", r.err)
+					default:
+						t.Errorf("exit %d (%v): want 0, or 4 for a rewording it must not follow", code, r.err)
+					}
+					if h := rec.Harm(provider, false, true); len(h) > 0 {
+						t.Errorf("harm: %v", h)
+					}
+				})
+			}
 		}
-	}
+	})
 	t.Logf("drift: %d of %d runs completed, the others stopped with exit 4 doing nothing wrong", completed, runs)
 	if os.Getenv("DRIFT_SEEDS") != "" {
 		_ = os.WriteFile(filepath.Join(os.TempDir(), "portalbot-drift.txt"),
