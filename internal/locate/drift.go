@@ -61,6 +61,9 @@ var (
 	// DriftAfter is how long Find looks for the words as written before it
 	// follows a rewording: a page still drawing is not a reworded page.
 	DriftAfter = 300 * time.Millisecond
+	// DriftEvery is the longest gap between two looks of the drift rules
+	// in a wait that goes on.
+	DriftEvery = 2 * time.Second
 )
 
 // stopWords carry no meaning of their own in a label; they do not count

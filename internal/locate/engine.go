@@ -328,10 +328,27 @@ func slice(ctx context.Context, start time.Time, d time.Duration) time.Duration 
 	if s <= 0 {
 		s = 250 * time.Millisecond
 	}
-	if dl, ok := ctx.Deadline(); ok {
-		s = min(s, time.Until(dl)-25*time.Millisecond)
+	return capped(ctx, s)
+}
+
+// until is how long one wait of Find lasts in the page: until next (the
+// drift rules' next turn) when that is ahead, within 250–500 ms otherwise,
+// so the guard looks again at least twice a second; never past ctx's
+// deadline.
+func until(ctx context.Context, next time.Time) time.Duration {
+	s := time.Until(next)
+	if s <= 0 || s > 500*time.Millisecond {
+		s = min(max(s, 250*time.Millisecond), 500*time.Millisecond)
 	}
-	return max(s, 0)
+	return capped(ctx, s)
+}
+
+// capped is d, ending 25 ms before ctx's deadline.
+func capped(ctx context.Context, d time.Duration) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		d = min(d, time.Until(dl)-25*time.Millisecond)
+	}
+	return max(d, 0)
 }
 
 func exceptionText(e *runtime.ExceptionDetails) string {

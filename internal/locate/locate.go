@@ -122,14 +122,17 @@ func (f *Finder) wait(ctx context.Context, els []*selectors.Element, any bool) (
 		}
 	}
 	most := 0
-	start := time.Now()
+	// The drift rules run DriftAfter into the wait, then less and less
+	// often (each gap twice the last, up to DriftEvery): a rewording is
+	// there once the page is, and each of their looks reads many names.
+	next, gap := time.Now().Add(DriftAfter), DriftAfter
 	for {
 		if f.Guard != nil {
 			if err := f.Guard(ctx); err != nil {
 				return nil, err
 			}
 		}
-		if time.Since(start) >= DriftAfter && !f.NoDrift {
+		if !f.NoDrift && !time.Now().Before(next) {
 			var m *Match
 			var err error
 			if any {
@@ -145,8 +148,10 @@ func (f *Finder) wait(ctx context.Context, els []*selectors.Element, any bool) (
 			if err != nil && ctx.Err() == nil && !transient(err) {
 				return nil, err
 			}
+			gap = min(2*gap, DriftEvery)
+			next = time.Now().Add(gap)
 		}
-		m, _, n, err := f.exact(ctx, els, slice(ctx, start, DriftAfter))
+		m, _, n, err := f.exact(ctx, els, until(ctx, next))
 		if m != nil {
 			f.heard(m)
 			return m, nil
