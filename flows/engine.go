@@ -208,7 +208,7 @@ func (s *Session) tab(name string) (context.Context, error) {
 
 // finder returns a locator bound to this session's variables and, while
 // signing in, to the origins the portal may show.
-func (s *Session) finder(guard func(context.Context) error) *locate.Finder {
+func (s *Session) finder(guard func(context.Context, string) error) *locate.Finder {
 	if guard == nil && s.Env.Mode == ModeRun {
 		guard = s.signedOut
 	}
@@ -276,6 +276,15 @@ func (s *Session) Location(ctx context.Context) (*url.URL, error) {
 		return nil, err
 	}
 	return url.Parse(loc)
+}
+
+// at is the URL href says (the address a look of the page script read),
+// or, when it is empty, the tab's own.
+func (s *Session) at(ctx context.Context, href string) (*url.URL, error) {
+	if href == "" {
+		return s.Location(ctx)
+	}
+	return url.Parse(href)
 }
 
 // Navigate loads u in the tab of ctx; a network error is "unavailable".

@@ -239,8 +239,8 @@ func (s *Session) signedOutDuring(tab context.Context, err error) bool {
 
 // signedOut is the guard of every wait outside sign-in: the tab on a
 // sign-in page (the identity host, or a sign-in path) ends the wait at once.
-func (s *Session) signedOut(ctx context.Context) error {
-	u, err := s.Location(ctx)
+func (s *Session) signedOut(ctx context.Context, href string) error {
+	u, err := s.at(ctx, href)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil
 	}

@@ -67,9 +67,9 @@ func origin(raw string) string {
 // guard stops any wait at once when the tab shows a page on an origin that
 // is not one of the portal's configured ones: a foreign sign-in page gets
 // nothing typed into it.
-func (s *Session) guard(si *signIn) func(context.Context) error {
-	return func(ctx context.Context) error {
-		u, err := s.Location(ctx)
+func (s *Session) guard(si *signIn) func(context.Context, string) error {
+	return func(ctx context.Context, href string) error {
+		u, err := s.at(ctx, href)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 			return nil // between pages
 		}
@@ -281,7 +281,7 @@ func (s *Session) waitOutcome(ctx context.Context, f *locate.Finder, stale strin
 	start := time.Now()
 	err := locate.Until(ctx, "the portal's answer", func(ctx context.Context) (bool, error) {
 		if f.Guard != nil {
-			if err := f.Guard(ctx); err != nil {
+			if err := f.Guard(ctx, ""); err != nil {
 				return false, err
 			}
 		}

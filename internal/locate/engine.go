@@ -32,9 +32,10 @@ const WorldName = "portalbot"
 
 // tabWorld is what the bot knows of its world in one tab.
 type tabWorld struct {
-	mu     sync.Mutex
-	ctx    runtime.ExecutionContextID // the world of the current document; 0 when unknown
-	unique string                     // its unique id (what a destroyed event names)
+	mu      sync.Mutex
+	ctx     runtime.ExecutionContextID // the world of the current document; 0 when unknown
+	unique  string                     // its unique id (what a destroyed event names)
+	changed chan struct{}              // closed (and replaced) when ctx changes
 }
 
 func (t *tabWorld) get() runtime.ExecutionContextID {
@@ -46,7 +47,43 @@ func (t *tabWorld) get() runtime.ExecutionContextID {
 func (t *tabWorld) set(id runtime.ExecutionContextID, unique string) {
 	t.mu.Lock()
 	t.ctx, t.unique = id, unique
+	t.signal()
 	t.mu.Unlock()
+}
+
+// signal wakes the waits for a change of ctx; t.mu is held.
+func (t *tabWorld) signal() {
+	if t.changed != nil {
+		close(t.changed)
+	}
+	t.changed = make(chan struct{})
+}
+
+// next waits up to d for the tab to announce a world other than failed
+// (the document it was in is gone: the new one's world comes with the
+// script already run) and returns it, or 0.
+func (t *tabWorld) next(ctx context.Context, failed runtime.ExecutionContextID, d time.Duration) runtime.ExecutionContextID {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		t.mu.Lock()
+		id := t.ctx
+		if t.changed == nil {
+			t.changed = make(chan struct{})
+		}
+		ch := t.changed
+		t.mu.Unlock()
+		if id != 0 && id != failed {
+			return id
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			return 0
+		case <-ctx.Done():
+			return 0
+		}
+	}
 }
 
 // worlds holds each tab's world, by its chromedp target.
@@ -57,6 +94,14 @@ var worlds sync.Map // *chromedp.Target → *tabWorld
 // use, or fresh: the known one is gone and none was announced) one it
 // creates and installs the engine in.
 func currentWorld(ctx context.Context, fresh bool) (runtime.ExecutionContextID, error) {
+	return world(ctx, fresh, 0)
+}
+
+// world is currentWorld; after a call in the world failed found the
+// document gone, it first waits a moment for the tab to announce the new
+// document's world (in which the registered script has run) before it
+// installs the engine itself.
+func world(ctx context.Context, fresh bool, failed runtime.ExecutionContextID) (runtime.ExecutionContextID, error) {
 	c := chromedp.FromContext(ctx)
 	if c == nil || c.Target == nil {
 		if err := chromedp.Do(ctx); err != nil { // a tab not opened yet
@@ -74,8 +119,13 @@ func currentWorld(ctx context.Context, fresh bool) (runtime.ExecutionContextID, 
 			return 0, err
 		}
 	}
-	if id := tw.get(); id != 0 && !fresh {
+	if id := tw.get(); id != 0 && id != failed && !fresh {
 		return id, nil
+	}
+	if failed != 0 && !fresh {
+		if id := tw.next(ctx, failed, time.Second); id != 0 {
+			return id, nil
+		}
 	}
 	iw, err := chromedp.Call(ctx, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: cdp.FrameID(c.Target.TargetID), WorldName: WorldName})
 	if err != nil {
@@ -91,6 +141,7 @@ func currentWorld(ctx context.Context, fresh bool) (runtime.ExecutionContextID, 
 	tw.mu.Lock()
 	if tw.ctx != iw.ExecutionContextID { // its created event may have come first
 		tw.ctx, tw.unique = iw.ExecutionContextID, ""
+		tw.signal()
 	}
 	tw.mu.Unlock()
 	return iw.ExecutionContextID, nil
@@ -116,6 +167,7 @@ func watch(ctx context.Context, tab target.ID, tw *tabWorld) error {
 			tw.mu.Lock()
 			if tw.unique == ev.ExecutionContextUniqueID {
 				tw.ctx, tw.unique = 0, ""
+				tw.signal()
 			}
 			tw.mu.Unlock()
 		case *runtime.EventExecutionContextsCleared:
@@ -158,8 +210,15 @@ func onEngine(ctx context.Context, method, group string, byValue, await bool, ar
 		expr.Write(b)
 	}
 	expr.WriteString(")")
+	// try 0 in the known world; try 1 in the next document's world (the
+	// tab navigated); try 2 in a world installed afresh.
+	var failed runtime.ExecutionContextID
 	for try := 0; ; try++ {
-		id, err := currentWorld(ctx, try > 0)
+		wait := failed
+		if try != 1 {
+			wait = 0
+		}
+		id, err := world(ctx, try == 2, wait)
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +233,8 @@ func onEngine(ctx context.Context, method, group string, byValue, await bool, ar
 		if err == nil && r.ExceptionDetails != nil {
 			err = errors.New("locate: page script: " + exceptionText(r.ExceptionDetails))
 		}
-		if err != nil && try == 0 && ctx.Err() == nil && stale(err) {
+		if err != nil && try < 2 && ctx.Err() == nil && stale(err) {
+			failed = id
 			continue
 		}
 		if err != nil {
@@ -261,6 +321,7 @@ type found struct {
 	Which   int    `json:"which"`
 	Timeout bool   `json:"timeout"`
 	Error   string `json:"error"`
+	Href    string `json:"href"` // the document's address
 }
 
 // exact looks for els as written, in order, and returns the first found
@@ -298,6 +359,7 @@ func (f *Finder) exact(ctx context.Context, els []*selectors.Element, d time.Dur
 			}
 		}
 	}
+	f.href = got.Href
 	if got.Error != "" {
 		return nil, -1, got.Most, fmt.Errorf("locate: page script: %s", got.Error)
 	}
@@ -314,8 +376,14 @@ func (f *Finder) exact(ctx context.Context, els []*selectors.Element, d time.Dur
 // newGroup releases the page objects of the finder's previous look and
 // starts a new group for this one.
 func (f *Finder) newGroup(ctx context.Context) {
-	if f.group != "" {
-		_, _ = chromedp.Call(ctx, runtime.ReleaseObjectGroup, runtime.ReleaseObjectGroupParams{ObjectGroup: f.group})
+	if g := f.group; g != "" {
+		// Nothing waits for it: the objects of another group are not the
+		// next look's, and a tab that is gone has released them already.
+		go func() {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+			defer cancel()
+			_, _ = chromedp.Call(rctx, runtime.ReleaseObjectGroup, runtime.ReleaseObjectGroupParams{ObjectGroup: g})
+		}()
 	}
 	f.group = fmt.Sprintf("portalbot-%d", groups.Add(1))
 }

@@ -89,9 +89,11 @@ var groups atomic.Int64
 // Finder resolves elements with variables ({app}, {integration}) filled.
 type Finder struct {
 	Vars map[string]string
-	// Guard, when set, runs before each look and stops the wait with its
-	// error (a page on a foreign origin, a captcha).
-	Guard func(ctx context.Context) error
+	// Guard, when set, runs after each look of a wait and stops it with its
+	// error (a page on a foreign origin, a sign-in page): href is the
+	// address of the document looked at ("" when the look did not say; the
+	// guard then reads it itself).
+	Guard func(ctx context.Context, href string) error
 	// Set is the selectors data the elements come from: near "@key"
 	// references, and the words other elements claim (never taken for a
 	// reworded one). May be nil.
@@ -103,6 +105,7 @@ type Finder struct {
 	OnDrift func(Drift)
 	group   string
 	closest string // what the last drift attempt came nearest to
+	href    string // the address of the document of the last exact look
 }
 
 // Find waits until el resolves to exactly one visible element. The wait
@@ -127,11 +130,6 @@ func (f *Finder) wait(ctx context.Context, els []*selectors.Element, any bool) (
 	// there once the page is, and each of their looks reads many names.
 	next, gap := time.Now().Add(DriftAfter), DriftAfter
 	for {
-		if f.Guard != nil {
-			if err := f.Guard(ctx); err != nil {
-				return nil, err
-			}
-		}
 		if !f.NoDrift && !time.Now().Before(next) {
 			var m *Match
 			var err error
@@ -152,6 +150,15 @@ func (f *Finder) wait(ctx context.Context, els []*selectors.Element, any bool) (
 			next = time.Now().Add(gap)
 		}
 		m, _, n, err := f.exact(ctx, els, until(ctx, next))
+		if f.Guard != nil && ctx.Err() == nil {
+			href := ""
+			if err == nil {
+				href = f.href
+			}
+			if gerr := f.Guard(ctx, href); gerr != nil {
+				return nil, gerr
+			}
+		}
 		if m != nil {
 			f.heard(m)
 			return m, nil

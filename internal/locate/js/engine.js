@@ -215,7 +215,7 @@
   // pack is the answer to the bot: the element (a reference) and what it
   // needs to know of the look, as JSON (one call reads both).
   const pack = (r) => [r.el || null, JSON.stringify({index: r.index ?? -1, unwired: r.unwired || "", most: r.most || 0,
-    which: r.which ?? -1, timeout: !!r.timeout, error: r.error || ""})];
+    which: r.which ?? -1, timeout: !!r.timeout, error: r.error || "", href: location.href})];
 
   let guard = null;
 
