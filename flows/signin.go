@@ -278,14 +278,22 @@ func (s *Session) waitOutcome(ctx context.Context, f *locate.Finder, stale strin
 		v, _ := m.Value(ctx)
 		return v == stale
 	}
-	start := time.Now()
+	// Each look waits in the page for one of them (a quarter second at a
+	// time, the guard between); the drift rules join DriftAfter in, then
+	// less and less often, as in Find.
+	next, gap := time.Now().Add(locate.DriftAfter), locate.DriftAfter
 	err := locate.Until(ctx, "the portal's answer", func(ctx context.Context) (bool, error) {
 		if f.Guard != nil {
 			if err := f.Guard(ctx, ""); err != nil {
 				return false, err
 			}
 		}
-		m, err := f.ProbeAny(ctx, time.Since(start) >= locate.DriftAfter, stalePart, els...)
+		drift := !time.Now().Before(next)
+		if drift {
+			gap = min(2*gap, locate.DriftEvery)
+			next = time.Now().Add(gap)
+		}
+		m, err := f.WaitAny(ctx, 250*time.Millisecond, drift, stalePart, els...)
 		if err != nil || m == nil {
 			return false, nil
 		}

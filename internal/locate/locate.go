@@ -251,8 +251,15 @@ func (f *Finder) First(ctx context.Context, els ...*selectors.Element) (*Match, 
 // shows one of them as written is never taken for a reworded other. A match
 // that skip refuses (a stale alert) does not count.
 func (f *Finder) ProbeAny(ctx context.Context, drift bool, skip func(*Match) bool, els ...*selectors.Element) (*Match, error) {
-	for rest := els; len(rest) > 0; {
-		m, which, _, err := f.exact(ctx, rest, 0)
+	return f.WaitAny(ctx, 0, drift, skip, els...)
+}
+
+// WaitAny is ProbeAny whose first look as written waits up to d in the page
+// for one of els to show (waking on the page's changes, not polling); a
+// match skip refuses is looked past without waiting.
+func (f *Finder) WaitAny(ctx context.Context, d time.Duration, drift bool, skip func(*Match) bool, els ...*selectors.Element) (*Match, error) {
+	for rest := els; len(rest) > 0; d = 0 {
+		m, which, _, err := f.exact(ctx, rest, capped(ctx, d))
 		if err != nil {
 			return nil, err
 		}
