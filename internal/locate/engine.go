@@ -97,10 +97,10 @@ func currentWorld(ctx context.Context, fresh bool) (runtime.ExecutionContextID, 
 	return world(ctx, fresh, 0)
 }
 
-// world is currentWorld; after a call in the world failed found the
-// document gone, it first waits a moment for the tab to announce the new
-// document's world (in which the registered script has run) before it
-// installs the engine itself.
+// world is currentWorld, and more: when failed names a world a call has
+// just found gone (the tab navigated), it first waits up to a second for
+// the tab to announce the next document's world (in which the registered
+// script has run) before it installs the engine itself.
 func world(ctx context.Context, fresh bool, failed runtime.ExecutionContextID) (runtime.ExecutionContextID, error) {
 	c := chromedp.FromContext(ctx)
 	if c == nil || c.Target == nil {
