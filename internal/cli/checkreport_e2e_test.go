@@ -15,11 +15,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 	junitparser "github.com/joshdk/go-junit"
-	"go.uber.org/zap"
 
 	"portalbot/internal/browsertest"
 	"portalbot/internal/checkreport"
-	"portalbot/internal/config"
 	"portalbot/internal/fakeportal"
 	"portalbot/internal/shots"
 )
@@ -39,28 +37,26 @@ func checkRun(t *testing.T, opts fakeportal.Options, args ...string) shootResult
 // is then made on both providers, so every page is reached).
 func checkTarget(t *testing.T, target string, opts fakeportal.Options, args ...string) shootResult {
 	t.Helper()
-	for _, k := range config.Keys() {
-		t.Setenv(config.EnvVar(k), "")
-	}
 	p := fakeportal.StartT(t, opts)
 	p.AddXeroApp("Acme Books Demo") // App details and Configuration are checked too
 	if target == "all" {
 		p.AddFreeAgentApp("Acme Books Demo")
 	}
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte(p.BotConfigYAML()), 0o600); err != nil {
+	return onReplicas(t, p, append([]string{"check", target, "--app-name", "Acme Books Demo"}, args...)...)
+}
+
+// openReport shows the check's report.html in a tab, as a person opens it.
+func openReport(t *testing.T, out string) context.Context {
+	t.Helper()
+	tab := browsertest.Tab(t)
+	html, err := filepath.Abs(filepath.Join(out, "check", checkreport.HTMLFile))
+	if err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "out")
-	var stdout, stderr bytes.Buffer
-	f := NewFactory(&IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
-	f.StartBrowser = func(context.Context, config.Browser, *zap.Logger) (context.Context, func(), error) {
-		return browsertest.Tab(t), func() {}, nil
+	if err := chromedp.Do(tab, chromedp.Navigate("file://"+html)); err != nil {
+		t.Fatal(err)
 	}
-	all := append([]string{"--config", cfg, "--out", out, "--log-level", "warn", "check", target, "--app-name", "Acme Books Demo"}, args...)
-	code := Execute(context.Background(), f, all)
-	return shootResult{code: code, out: out, stdout: stdout.String(), stderr: stderr.String(), portals: p}
+	return tab
 }
 
 func readReport(t *testing.T, out string) *checkreport.Report {
@@ -275,14 +271,7 @@ func TestCheckReportsOnReplicas(t *testing.T) {
 			t.Errorf("junit: xero.new_app.company_url is %q (%s), want failed as missing", c.Status, c.Message)
 		}
 		// The report as a person opens it, in the browser.
-		tab := browsertest.Tab(t)
-		html, err := filepath.Abs(filepath.Join(res.out, "check", checkreport.HTMLFile))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := chromedp.Do(tab, chromedp.Navigate("file://"+html)); err != nil {
-			t.Fatal(err)
-		}
+		tab := openReport(t, res.out)
 		var dom struct {
 			Exit           string
 			Missing        []string
@@ -416,14 +405,7 @@ func TestCheckReportsCheckAll(t *testing.T) {
 	}
 
 	// report.html as a person opens it.
-	tab := browsertest.Tab(t)
-	html, err := filepath.Abs(filepath.Join(res.out, "check", checkreport.HTMLFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(tab, chromedp.Navigate("file://"+html)); err != nil {
-		t.Fatal(err)
-	}
+	tab := openReport(t, res.out)
 	var dom struct {
 		Exit         string
 		Missing      []string

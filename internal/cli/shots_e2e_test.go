@@ -41,10 +41,20 @@ type shootResult struct {
 // (the real Factory, but the browser is a tab of the shared test browser).
 func shoot(t *testing.T, opts fakeportal.Options, args ...string) shootResult {
 	t.Helper()
+	r := onReplicas(t, fakeportal.StartT(t, opts), args...)
+	r.shotsDir = filepath.Join(r.out, "shots")
+	return r
+}
+
+// onReplicas runs bot with args against the replicas p, with a clean
+// environment (no BOT_ variables from the developer's shell), the real
+// Factory and a tab of the shared test browser, its output in a fresh
+// directory.
+func onReplicas(t *testing.T, p *fakeportal.Portals, args ...string) shootResult {
+	t.Helper()
 	for _, k := range config.Keys() {
 		t.Setenv(config.EnvVar(k), "")
 	}
-	p := fakeportal.StartT(t, opts)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(cfg, []byte(p.BotConfigYAML()), 0o600); err != nil {
@@ -57,7 +67,7 @@ func shoot(t *testing.T, opts fakeportal.Options, args ...string) shootResult {
 		return browsertest.Tab(t), func() {}, nil
 	}
 	code := Execute(context.Background(), f, append([]string{"--config", cfg, "--out", out, "--log-level", "warn"}, args...))
-	return shootResult{code: code, out: out, stdout: stdout.String(), stderr: stderr.String(), portals: p, shotsDir: filepath.Join(out, "shots")}
+	return shootResult{code: code, out: out, stdout: stdout.String(), stderr: stderr.String(), portals: p}
 }
 
 // secretsOf are every secret value the replicas hold or issued.
