@@ -285,9 +285,30 @@ func Until(ctx context.Context, what string, cond func(ctx context.Context) (boo
 		if done {
 			return nil
 		}
-		if err := wait(ctx); err != nil {
+		if err := pause(ctx); err != nil {
 			return fmt.Errorf("waiting for %s: %w", what, err)
 		}
+	}
+}
+
+// pause waits until the page in ctx's tab changes (a DOM mutation, or a
+// field's value set by a script, which no mutation tells), at most
+// PollInterval: a poll looks again as soon as there is something new to
+// see, not at its next tick. A page that cannot be asked (it is between
+// documents) is waited for the rest of PollInterval.
+func pause(ctx context.Context) error {
+	start := time.Now()
+	d := capped(ctx, PollInterval)
+	if _, err := onEngine(ctx, "changed", "", true, true, d.Milliseconds()); err == nil {
+		return ctx.Err()
+	}
+	t := time.NewTimer(max(PollInterval-time.Since(start), 0))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

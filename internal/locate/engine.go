@@ -86,6 +86,21 @@ func (t *tabWorld) next(ctx context.Context, failed runtime.ExecutionContextID, 
 	}
 }
 
+// nextDocument waits, after a look in world failed because its document
+// went away, until the tab announces the next document's world, so the look
+// is tried again as soon as there is a page to look at; at most
+// PollInterval, for an error that was not a navigation (the world is the
+// same) or a tab the bot has not looked at yet.
+func nextDocument(ctx context.Context, failed runtime.ExecutionContextID) {
+	if c := chromedp.FromContext(ctx); failed != 0 && c != nil && c.Target != nil {
+		if v, ok := worlds.Load(c.Target); ok {
+			v.(*tabWorld).next(ctx, failed, PollInterval)
+			return
+		}
+	}
+	_ = wait(ctx)
+}
+
 // worlds holds each tab's world, by its chromedp target.
 var worlds sync.Map // *chromedp.Target → *tabWorld
 
@@ -199,12 +214,20 @@ func stale(err error) bool {
 // values) in the tab's world, waiting for its promise when await is set;
 // when the document changed meanwhile it calls again in the new one.
 func onEngine(ctx context.Context, method, group string, byValue, await bool, args ...any) (*runtime.RemoteObject, error) {
+	r, _, err := onEngineIn(ctx, method, group, byValue, await, args...)
+	return r, err
+}
+
+// onEngineIn is onEngine, and also says which world (the document's) the
+// call ran in: a later call on its objects that finds the document gone
+// waits for the next one (nextDocument).
+func onEngineIn(ctx context.Context, method, group string, byValue, await bool, args ...any) (*runtime.RemoteObject, runtime.ExecutionContextID, error) {
 	var expr strings.Builder
 	expr.WriteString("globalThis.__portalbot." + method + "(document")
 	for _, a := range args {
 		b, err := json.Marshal(a)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		expr.WriteString(", ")
 		expr.Write(b)
@@ -220,7 +243,7 @@ func onEngine(ctx context.Context, method, group string, byValue, await bool, ar
 		}
 		id, err := world(ctx, try == 2, wait)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		p := runtime.EvaluateParams{Expression: expr.String(), ContextID: id, ObjectGroup: group}
 		if byValue {
@@ -238,9 +261,9 @@ func onEngine(ctx context.Context, method, group string, byValue, await bool, ar
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, id, err
 		}
-		return r.Result, nil
+		return r.Result, id, nil
 	}
 }
 
@@ -335,7 +358,8 @@ func (f *Finder) exact(ctx context.Context, els []*selectors.Element, d time.Dur
 		}
 	}
 	f.newGroup(ctx)
-	obj, err := onEngine(ctx, "find", f.group, false, d > 0, specs, d.Milliseconds())
+	obj, id, err := onEngineIn(ctx, "find", f.group, false, d > 0, specs, d.Milliseconds())
+	f.world = id
 	if err != nil {
 		return nil, -1, 0, err
 	}

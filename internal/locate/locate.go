@@ -106,6 +106,9 @@ type Finder struct {
 	group   string
 	closest string // what the last drift attempt came nearest to
 	href    string // the address of the document of the last exact look
+	// world is the execution context (document) of the last exact look,
+	// 0 when it reached none.
+	world runtime.ExecutionContextID
 }
 
 // Find waits until el resolves to exactly one visible element. The wait
@@ -177,7 +180,7 @@ func (f *Finder) wait(ctx context.Context, els []*selectors.Element, any bool) (
 			return nil, err
 		case err != nil:
 			// The page is navigating: look again once it has a document.
-			_ = wait(ctx)
+			nextDocument(ctx, f.world)
 		}
 	}
 }

@@ -336,3 +336,39 @@ func TestHiddenInputsAndRedrawnWidgets(t *testing.T) {
 		}
 	}
 }
+
+// Until looks again as soon as the page changes, including a field whose
+// value a script sets (no DOM mutation tells of it), and reads the value
+// the page shows then.
+func TestUntilSeesWhatScriptsChange(t *testing.T) {
+	tests := []struct {
+		name, script string
+		el           *selectors.Element
+		want         string
+	}{
+		{"a field's value set by a script", `document.getElementById("f").value = "B9C1"`,
+			el("f", nil, selectors.Locator{Label: "Client id"}), "B9C1"},
+		{"a text changed", `document.getElementById("s").textContent = "ready"`,
+			el("s", nil, selectors.Locator{Role: "status"}), "ready"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := open(t, `<label for="f">Client id</label><input id="f" readonly value="••••">`+
+				`<output id="s">waiting</output><script>setTimeout(() => { `+tc.script+` }, 120)</script>`, 10*time.Second)
+			f := &locate.Finder{}
+			m, err := f.Find(ctx, tc.el)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got string
+			err = locate.Until(ctx, "the value", func(ctx context.Context) (bool, error) {
+				got, err = m.Value(ctx)
+				return got == tc.want, err
+			})
+			if err != nil {
+				t.Fatalf("%v (last value %q)", err, got)
+			}
+		})
+	}
+}

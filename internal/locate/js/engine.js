@@ -231,6 +231,24 @@
     gone(doc, spec, ms) {
       return until(() => resolve(doc, spec, 0).el ? null : {ok: true}, ms, () => ({ok: false})).then(r => r.ok === true);
     },
+    // changed waits up to ms for the page to change: a DOM mutation, or a
+    // field's value set by a script (no mutation tells of it, so the fields
+    // are read every 10 ms). True when it did.
+    changed(doc, ms) {
+      const fields = [...doc.querySelectorAll("input,textarea,select")];
+      const before = fields.map((f) => f.value);
+      return new Promise((resolve) => {
+        let done = false;
+        const finish = (v) => {
+          if (done) return;
+          done = true; mo.disconnect(); clearInterval(tick); clearTimeout(timer); resolve(v);
+        };
+        const mo = new MutationObserver(() => finish(true));
+        mo.observe(doc, {subtree: true, childList: true, attributes: true, characterData: true});
+        const tick = setInterval(() => { if (fields.some((f, i) => f.value !== before[i])) finish(true); }, 10);
+        const timer = setTimeout(() => finish(false), Math.max(0, ms));
+      });
+    },
     // cands is what one locator finds in root (near anchor, an element
     // the bot found already, when given), with how it was found: the drift
     // rules' look (the words they try are the bot's, not the data's).
