@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
@@ -93,6 +94,12 @@ func start(ctx context.Context, cfg config.Browser, log *zap.Logger) (context.Co
 			return nil, nil, err
 		}
 		log.Debug("launching browser", zap.String("path", path))
+		// Beside the launch, not before it: the profiles a killed run left.
+		go func() {
+			if n := RemoveLeftoverProfiles(os.TempDir(), time.Now()); n > 0 {
+				log.Debug("removed the temporary profiles of browsers that are gone", zap.Int("count", n))
+			}
+		}()
 		opts := AllocatorOptions(path, cfg.Viewport)
 		if cfg.NoSandbox {
 			opts = append(opts, chromedp.NoSandbox)
