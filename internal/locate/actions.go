@@ -302,14 +302,7 @@ func pause(ctx context.Context) error {
 	if _, err := onEngine(ctx, "changed", "", true, true, d.Milliseconds()); err == nil {
 		return ctx.Err()
 	}
-	t := time.NewTimer(max(PollInterval-time.Since(start), 0))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return waitFor(ctx, max(PollInterval-time.Since(start), 0))
 }
 
 // Call runs a page function with this = the element, ignoring its result.

@@ -290,8 +290,12 @@ func (f *Finder) WaitAny(ctx context.Context, d time.Duration, drift bool, skip 
 	return nil, nil
 }
 
-func wait(ctx context.Context) error {
-	t := time.NewTimer(PollInterval)
+// wait waits PollInterval, or until ctx ends.
+func wait(ctx context.Context) error { return waitFor(ctx, PollInterval) }
+
+// waitFor waits d, or until ctx ends.
+func waitFor(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():

@@ -363,8 +363,9 @@ func TestUntilSeesWhatScriptsChange(t *testing.T) {
 			}
 			var got string
 			err = locate.Until(ctx, "the value", func(ctx context.Context) (bool, error) {
-				got, err = m.Value(ctx)
-				return got == tc.want, err
+				v, err := m.Value(ctx)
+				got = v
+				return v == tc.want, err
 			})
 			if err != nil {
 				t.Fatalf("%v (last value %q)", err, got)
