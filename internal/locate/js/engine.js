@@ -218,6 +218,7 @@
     which: r.which ?? -1, timeout: !!r.timeout, error: r.error || "", href: location.href})];
 
   let guard = null;
+  let waited = false; // changed has been called in this document
 
   globalThis.__portalbot = {
     // find resolves specs once, or waits up to ms for the first of them.
@@ -233,8 +234,15 @@
     },
     // changed waits up to ms for the page to change: a DOM mutation, or a
     // field's value set by a script (no mutation tells of it, so the fields
-    // are read every 10 ms). True when it did.
+    // are read every 10 ms). True when it did. Its first call in a document
+    // answers true at once: the document is new to the wait that asks (the
+    // page navigated since its last look), and its changes so far were
+    // made before anything could watch them.
     changed(doc, ms) {
+      if (!waited) {
+        waited = true;
+        return Promise.resolve(true);
+      }
       const fields = [...doc.querySelectorAll("input,textarea,select")];
       const before = fields.map((f) => f.value);
       return new Promise((resolve) => {
