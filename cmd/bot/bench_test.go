@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"portalbot/flows"
+	"portalbot/internal/browser"
 	"portalbot/internal/fakeportal"
 	"portalbot/internal/report"
 )
@@ -144,7 +145,7 @@ func sampleRSS(pid int) (peaks func() (self, below int64)) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	look := func() {
-		procs := append([]int{pid}, children(pid)...)
+		procs := append([]int{pid}, browser.Descendants(pid)...)
 		mu.Lock()
 		defer mu.Unlock()
 		for _, p := range procs {
@@ -179,22 +180,6 @@ func sampleRSS(pid int) (peaks func() (self, below int64)) {
 		}
 		return seen[pid], below
 	}
-}
-
-// children lists the processes below pid, from /proc/<pid>/task/*/children.
-func children(pid int) []int {
-	var out []int
-	tasks, _ := filepath.Glob(filepath.Join("/proc", strconv.Itoa(pid), "task", "*", "children"))
-	for _, f := range tasks {
-		b, _ := os.ReadFile(f)
-		for _, field := range strings.Fields(string(b)) {
-			if c, err := strconv.Atoi(field); err == nil {
-				out = append(out, c)
-				out = append(out, children(c)...)
-			}
-		}
-	}
-	return out
 }
 
 // vmHWM is the peak RSS of pid in kB, 0 when it is gone.

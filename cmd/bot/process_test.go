@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"portalbot/flows"
+	"portalbot/internal/browser"
 	"portalbot/internal/browsertest"
 	"portalbot/internal/fakeportal"
 	"portalbot/internal/session"
@@ -158,39 +158,6 @@ func TestKillTheProcess(t *testing.T) {
 	}
 }
 
-// descendants lists the processes below pid (the browser and its helpers).
-func descendants(pid int) []int {
-	children := map[int][]int{}
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		n, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...
-		s := string(b)
-		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(f) > 1 {
-			pp, _ := strconv.Atoi(f[1])
-			children[pp] = append(children[pp], n)
-		}
-	}
-	var out []int
-	var walk func(int)
-	walk = func(p int) {
-		for _, c := range children[p] {
-			out = append(out, c)
-			walk(c)
-		}
-	}
-	walk(pid)
-	return out
-}
-
 func alive(pid int) bool {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
@@ -215,7 +182,7 @@ func TestSignalStopsCleanly(t *testing.T) {
 				_ = cmd.Wait()
 				t.Fatalf("the run ended early:\n%s", log)
 			}
-			kids := descendants(cmd.Process.Pid)
+			kids := browser.Descendants(cmd.Process.Pid)
 			if len(kids) == 0 {
 				t.Fatal("found no browser process below the bot")
 			}

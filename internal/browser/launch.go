@@ -155,14 +155,16 @@ func start(ctx context.Context, cfg config.Browser, log *zap.Logger) (context.Co
 // killTree sends SIGKILL to pid's descendants and then to pid (Linux: read
 // from /proc; elsewhere, or when /proc says nothing, pid alone).
 func killTree(pid int) {
-	for _, c := range descendants(pid) {
+	for _, c := range Descendants(pid) {
 		_ = syscall.Kill(c, syscall.SIGKILL)
 	}
 	_ = syscall.Kill(pid, syscall.SIGKILL)
 }
 
-// descendants lists the processes below pid, deepest last.
-func descendants(pid int) []int {
+// Descendants lists the processes below pid, each followed by its own
+// (Linux: from /proc/<pid>/task/*/children; elsewhere none). The tests of
+// the bot binary use it to find the browser below a bot.
+func Descendants(pid int) []int {
 	var out []int
 	files, _ := filepath.Glob(filepath.Join("/proc", strconv.Itoa(pid), "task", "*", "children"))
 	for _, f := range files {
@@ -170,7 +172,7 @@ func descendants(pid int) []int {
 		for _, field := range strings.Fields(string(b)) {
 			if c, err := strconv.Atoi(field); err == nil {
 				out = append(out, c)
-				out = append(out, descendants(c)...)
+				out = append(out, Descendants(c)...)
 			}
 		}
 	}
