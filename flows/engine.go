@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"go.uber.org/zap"
 
+	"portalbot/internal/browser"
 	"portalbot/internal/fail"
 	"portalbot/internal/locate"
 	"portalbot/internal/report"
@@ -113,8 +114,21 @@ func newSession(tab context.Context, env *Env, provider string) *Session {
 		env.Config.FreeAgent.Password, env.Config.Codat.Password, env.Config.Codat.TOTPSecret} {
 		s.AddSecret(v)
 	}
-	s.watchConsole(tab)
+	s.prepare(tab)
 	return s
+}
+
+// prepare readies a tab of the session before its first page: its console
+// followed, chromedp's DOM mirror off (browser.Lean) and the locate engine
+// registered for each document to come (locate.Prepare), so that a page's
+// first look finds it there.
+func (s *Session) prepare(tab context.Context) {
+	s.watchConsole(tab)
+	if err := locate.Prepare(tab); err != nil {
+		// The first look registers it again and says what failed.
+		s.Env.Log.Debug("register the page script", zap.Error(err))
+	}
+	browser.Lean(tab)
 }
 
 // locked runs f under the session's lock: a write the other tab's steps,
@@ -201,7 +215,7 @@ func (s *Session) tab(name string) (context.Context, error) {
 	if vp := s.Env.Config.Browser.Viewport; vp.Width > 0 && vp.Height > 0 {
 		_ = chromedp.Do(t, chromedp.EmulateViewport(int64(vp.Width), int64(vp.Height)))
 	}
-	s.watchConsole(t)
+	s.prepare(t)
 	s.locked(func() { s.tabs[name] = t })
 	return t, nil
 }

@@ -93,7 +93,7 @@ func Remote() (wsURL string, stop func(), err error) {
 		return "", nil, err
 	}
 	cmd := exec.Command(path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--hide-scrollbars", "--mute-audio", browser.EngineFlag, "--disable-partial-raster",
+		"--disable-background-networking", "--disable-component-update", "--hide-scrollbars", "--mute-audio", browser.EngineFlag, browser.AccessibilityFlag, "--disable-partial-raster",
 		"--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
 		"--user-data-dir="+dir, "about:blank")
 	// Its own process group, killed as a whole: Debian's

@@ -104,6 +104,40 @@ func nextDocument(ctx context.Context, failed runtime.ExecutionContextID) {
 // worlds holds each tab's world, by its chromedp target.
 var worlds sync.Map // *chromedp.Target → *tabWorld
 
+// Prepare registers the engine for the tab's documents to come: each is
+// created with the bot's world and the engine in it, so the first look on
+// a page finds them there. Call it before the tab's first navigation; a
+// tab never prepared is prepared at its first look, which then also
+// installs the engine in the document it shows (about 40 ms of calls on a
+// page the bot waits on).
+func Prepare(ctx context.Context) error {
+	_, _, err := followed(ctx)
+	return err
+}
+
+// followed returns the tab's chromedp target and its world, which it
+// starts to follow (and registers the engine for) on first use.
+func followed(ctx context.Context) (*chromedp.Target, *tabWorld, error) {
+	c := chromedp.FromContext(ctx)
+	if c == nil || c.Target == nil {
+		if err := chromedp.Do(ctx); err != nil { // a tab not opened yet
+			return nil, nil, fmt.Errorf("locate: %w", err)
+		}
+		if c = chromedp.FromContext(ctx); c == nil || c.Target == nil {
+			return nil, nil, fmt.Errorf("locate: not a browser tab")
+		}
+	}
+	v, loaded := worlds.LoadOrStore(c.Target, &tabWorld{})
+	tw := v.(*tabWorld)
+	if !loaded {
+		if err := watch(ctx, c.Target.TargetID, tw); err != nil {
+			worlds.Delete(c.Target)
+			return nil, nil, err
+		}
+	}
+	return c.Target, tw, nil
+}
+
 // currentWorld returns the execution context of the bot's world in the
 // tab's current document: the one the tab's events announced, or (first
 // use, or fresh: the known one is gone and none was announced) one it
@@ -117,22 +151,9 @@ func currentWorld(ctx context.Context, fresh bool) (runtime.ExecutionContextID, 
 // the tab to announce the next document's world (in which the registered
 // script has run) before it installs the engine itself.
 func world(ctx context.Context, fresh bool, failed runtime.ExecutionContextID) (runtime.ExecutionContextID, error) {
-	c := chromedp.FromContext(ctx)
-	if c == nil || c.Target == nil {
-		if err := chromedp.Do(ctx); err != nil { // a tab not opened yet
-			return 0, fmt.Errorf("locate: %w", err)
-		}
-		if c = chromedp.FromContext(ctx); c == nil || c.Target == nil {
-			return 0, fmt.Errorf("locate: not a browser tab")
-		}
-	}
-	v, loaded := worlds.LoadOrStore(c.Target, &tabWorld{})
-	tw := v.(*tabWorld)
-	if !loaded {
-		if err := watch(ctx, c.Target.TargetID, tw); err != nil {
-			worlds.Delete(c.Target)
-			return 0, err
-		}
+	tgt, tw, err := followed(ctx)
+	if err != nil {
+		return 0, err
 	}
 	if id := tw.get(); id != 0 && id != failed && !fresh {
 		return id, nil
@@ -142,7 +163,7 @@ func world(ctx context.Context, fresh bool, failed runtime.ExecutionContextID) (
 			return id, nil
 		}
 	}
-	iw, err := chromedp.Call(ctx, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: cdp.FrameID(c.Target.TargetID), WorldName: WorldName})
+	iw, err := chromedp.Call(ctx, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: cdp.FrameID(tgt.TargetID), WorldName: WorldName})
 	if err != nil {
 		return 0, fmt.Errorf("locate: install the page script: %w", err)
 	}

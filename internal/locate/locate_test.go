@@ -19,7 +19,7 @@ import (
 func TestMain(m *testing.M) { browsertest.Main(m) }
 
 // serve serves one HTML page on loopback.
-func serve(t *testing.T, body string) string {
+func serve(t testing.TB, body string) string {
 	t.Helper()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -31,7 +31,7 @@ func serve(t *testing.T, body string) string {
 
 // open shows body in a new tab and returns the tab's context, ended after
 // timeout (and at the end of the test).
-func open(t *testing.T, body string, timeout time.Duration) context.Context {
+func open(t testing.TB, body string, timeout time.Duration) context.Context {
 	t.Helper()
 	ctx := browsertest.Tab(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(serve(t, body))); err != nil {
