@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 	"go.uber.org/zap/zaptest"
 
@@ -49,6 +52,16 @@ func TestLaunch(t *testing.T) {
 	w, err := chromedp.Run(tab, chromedp.Evaluate[int]("window.innerWidth"))
 	if err != nil || w != 800 {
 		t.Errorf("viewport width = %d, %v; want 800", w, err)
+	}
+	// The page script's flags: roles and names readable, trees kept.
+	cl, err := chromedp.CallBrowser(tab, cdpbrowser.GetBrowserCommandLine, cdp.Empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{browser.EngineFlag, browser.AccessibilityFlag} {
+		if !slices.Contains(cl.Arguments, f) {
+			t.Errorf("the browser runs without %s: %q", f, cl.Arguments)
+		}
 	}
 }
 

@@ -56,18 +56,31 @@ const EngineFlag = "--enable-blink-features=ComputedAccessibilityInfo"
 // date, as a screen reader's browser does. Without it, each read of an
 // element's computed role or name builds the whole document's tree and
 // drops it (2 to 5 ms a read on a page of 400 elements); with it, a read
-// costs microseconds. A find on a page of 2,000 elements took 31 to 35 ms
-// without it and 5 to 11 ms with it (BenchmarkFind in internal/locate). A
+// costs microseconds. A look on a page of 2,300 elements took 36 to 46 ms
+// without it and 6 to 11 ms with it (BenchmarkFind in internal/locate). A
 // browser the bot attaches to should be started with it too.
 const AccessibilityFlag = "--force-renderer-accessibility=basic"
+
+// pageFlags are EngineFlag and AccessibilityFlag as options of chromedp's
+// allocator, for each browser the bot launches.
+func pageFlags() []chromedp.ExecAllocatorOption {
+	var opts []chromedp.ExecAllocatorOption
+	for _, f := range []string{EngineFlag, AccessibilityFlag} {
+		name, value, _ := strings.Cut(strings.TrimPrefix(f, "--"), "=")
+		opts = append(opts, chromedp.Flag(name, value))
+	}
+	return opts
+}
 
 // AllocatorOptions are the flags the bot launches the browser with: the
 // defaults of chromedp (headless, background networking off, sRGB colour
 // profile, a fresh temporary profile that chromedp removes, --no-sandbox only
-// as root) plus a fixed window size so screenshots have the configured
-// viewport, and partial raster off so the same page gives the same pixels.
+// as root) plus the page script's flags (EngineFlag, AccessibilityFlag), a
+// fixed window size so screenshots have the configured viewport, and
+// partial raster off so the same page gives the same pixels.
 func AllocatorOptions(execPath string, vp config.Viewport) []chromedp.ExecAllocatorOption {
 	opts := append([]chromedp.ExecAllocatorOption{}, chromedp.DefaultExecAllocatorOptions[:]...)
+	opts = append(opts, pageFlags()...)
 	opts = append(opts,
 		chromedp.ExecPath(execPath),
 		chromedp.Flag("disable-component-update", true),
@@ -75,8 +88,6 @@ func AllocatorOptions(execPath string, vp config.Viewport) []chromedp.ExecAlloca
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("mute-audio", true),
-		chromedp.Flag("enable-blink-features", "ComputedAccessibilityInfo"),
-		chromedp.Flag("force-renderer-accessibility", "basic"),
 		// With partial raster, a tile whose previous buffer the compositor
 		// has handed back in time is redrawn only where the page changed
 		// (a mask or frame added, a dialog opened), else whole; the anti-

@@ -59,8 +59,8 @@ func StartVisible(ctx context.Context, cfg config.Browser, log *zap.Logger) (con
 	}
 	log.Debug("launching a visible browser", zap.String("path", path))
 	opts := append([]chromedp.ExecAllocatorOption{}, chromedp.DefaultExecAllocatorOptions[:]...)
-	opts = append(opts, chromedp.ExecPath(path), chromedp.VisibleWindow,
-		chromedp.Flag("enable-blink-features", "ComputedAccessibilityInfo"), chromedp.Flag("force-renderer-accessibility", "basic"))
+	opts = append(opts, pageFlags()...)
+	opts = append(opts, chromedp.ExecPath(path), chromedp.VisibleWindow)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	tab, cancelTab := chromedp.NewContext(allocCtx,
 		chromedp.WithErrorf(func(f string, a ...any) { log.Debug("cdp: " + fmt.Sprintf(f, a...)) }))
