@@ -102,13 +102,17 @@ func (fa *freeagent) openApp(ctx context.Context, s *Session) error {
 	if _, err := s.open(ctx, freeagentSignIn(s), fa.appsURL(s), "freeagent.my_apps.create"); err != nil {
 		return err
 	}
-	if m, _, _ := s.finder(nil).Probe(ctx, s.El("freeagent.my_apps.app_link")); m == nil {
+	m, _, err := s.finder(nil).Probe(ctx, s.El("freeagent.my_apps.app_link"))
+	if err != nil {
+		return err
+	}
+	if m == nil {
 		return notThere("no app named %q", s.Env.Config.App.Name)
 	}
 	if err := s.Click(ctx, "freeagent.my_apps.app_link"); err != nil {
 		return err
 	}
-	_, err := s.arrive(ctx, freeagentSignIn(s), "freeagent.app.identifier")
+	_, err = s.arrive(ctx, freeagentSignIn(s), "freeagent.app.identifier")
 	return err
 }
 
@@ -119,7 +123,12 @@ func (fa *freeagent) openMyApps(ctx context.Context, s *Session) error {
 	if _, err := s.arrive(ctx, freeagentSignIn(s), "freeagent.my_apps.create"); err != nil {
 		return err
 	}
-	if m, _, _ := s.finder(nil).Probe(ctx, s.El("freeagent.my_apps.app_link")); m != nil || s.AppID != "" {
+	// A look that fails is not "no app": the run would create a second one.
+	m, _, err := s.finder(nil).Probe(ctx, s.El("freeagent.my_apps.app_link"))
+	if err != nil {
+		return err
+	}
+	if m != nil || s.AppID != "" {
 		fa.reused = true
 		s.progress("an app named %q exists already: reusing it", s.Env.Config.App.Name)
 	}

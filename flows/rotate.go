@@ -255,20 +255,27 @@ func (sl slot) date() string {
 	return "Created " + sl.created.Format("2 Jan 2006 15:04")
 }
 
-// readSlots reads both secret slots of the Configuration page.
-func (r *rotation) readSlots(ctx context.Context, s *Session) [2]slot {
+// readSlots reads both secret slots of the Configuration page. A look that
+// fails (the page navigated away, the run is stopping) is an error, never a
+// slot taken for empty: the plan would record that Codat's secret is gone.
+func (r *rotation) readSlots(ctx context.Context, s *Session) ([2]slot, error) {
 	var out [2]slot
 	for i := range out {
 		name := fmt.Sprintf("xero.configuration.client_secret_%d", i+1)
-		m, _, _ := s.finder(nil).Probe(ctx, s.El(name))
+		m, _, err := s.finder(nil).Probe(ctx, s.El(name))
+		if err != nil {
+			return out, fmt.Errorf("read Client secret %d: %w", i+1, err)
+		}
 		if m == nil {
 			continue
 		}
 		out[i].live = true
-		out[i].text, _ = m.Value(ctx)
+		if out[i].text, err = m.Value(ctx); err != nil {
+			return out, fmt.Errorf("read Client secret %d: %w", i+1, err)
+		}
 		out[i].created, _ = ParseCreated(out[i].text)
 	}
-	return out
+	return out, nil
 }
 
 // codatSlot is the slot of the secret Codat holds, from the state; 0 when
@@ -290,7 +297,10 @@ func (r *rotation) codatSlot(s *Session) int {
 // before anything changes.
 func (r *rotation) planXero(ctx context.Context, s *Session) error {
 	st := s.state
-	slots := r.readSlots(ctx, s)
+	slots, err := r.readSlots(ctx, s)
+	if err != nil {
+		return err
+	}
 	live := 0
 	for _, sl := range slots {
 		if sl.live {

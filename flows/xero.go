@@ -152,7 +152,12 @@ func (x *xero) openMyApps(ctx context.Context, s *Session) error {
 	if _, err := s.Find(ctx, "xero.my_apps.new_app"); err != nil {
 		return err
 	}
-	if m, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.app_link")); m != nil || s.AppID != "" {
+	// A look that fails is not "no app": the run would create a second one.
+	m, _, err := s.finder(nil).Probe(ctx, s.El("xero.my_apps.app_link"))
+	if err != nil {
+		return err
+	}
+	if m != nil || s.AppID != "" {
 		x.reused = true
 		s.progress("an app named %q exists already: reusing it", s.Env.Config.App.Name)
 		if lim, _, _ := s.finder(nil).Probe(ctx, s.El("xero.my_apps.connection_limit")); lim != nil {
