@@ -140,7 +140,7 @@ func (f *Finder) wait(ctx context.Context, els []*selectors.Element, any bool) (
 				m, err = f.ProbeAny(ctx, true, nil, els...)
 			} else {
 				var n int
-				m, n, err = f.probe(ctx, els[0], true)
+				m, n, err = f.probe(ctx, els[0], true, -1)
 				most = max(most, n)
 			}
 			if m != nil {
@@ -279,7 +279,7 @@ func (f *Finder) WaitAny(ctx context.Context, d time.Duration, drift bool, skip 
 		return nil, nil
 	}
 	for _, el := range els {
-		m, _, err := f.probe(ctx, el, true)
+		m, _, err := f.probe(ctx, el, true, -1)
 		if err != nil {
 			return nil, err
 		}
@@ -328,7 +328,7 @@ func (f *Finder) Probe(ctx context.Context, el *selectors.Element) (*Match, int,
 		}
 		return m, n, err
 	}
-	return f.probe(ctx, el, true)
+	return f.probe(ctx, el, true, n)
 }
 
 // heard tells OnDrift of the rewordings m was found despite.
@@ -341,11 +341,14 @@ func (f *Finder) heard(m *Match) {
 }
 
 // probe looks once, following a rewording when drift is set (and the
-// element is not Exact).
-func (f *Finder) probe(ctx context.Context, el *selectors.Element, drift bool) (*Match, int, error) {
+// element is not Exact). seen is, when the page script has just looked for
+// el as written and found no locator unique, the most candidates one had
+// (else -1): look then does not look again as written where the page
+// script's look was the same.
+func (f *Finder) probe(ctx context.Context, el *selectors.Element, drift bool, seen int) (*Match, int, error) {
 	f.newGroup(ctx)
 	f.closest = ""
-	m, n, err := f.look(ctx, el, drift)
+	m, n, err := f.look(ctx, el, drift, seen)
 	if m != nil {
 		f.heard(m)
 	}
@@ -354,7 +357,7 @@ func (f *Finder) probe(ctx context.Context, el *selectors.Element, drift bool) (
 
 // look is probe within the current object group (a nested look for an
 // anchor keeps the outer look's page objects alive).
-func (f *Finder) look(ctx context.Context, el *selectors.Element, drift bool) (*Match, int, error) {
+func (f *Finder) look(ctx context.Context, el *selectors.Element, drift bool, seen int) (*Match, int, error) {
 	drift = drift && !f.NoDrift
 	root, err := f.document(ctx)
 	if err != nil {
@@ -371,8 +374,14 @@ func (f *Finder) look(ctx context.Context, el *selectors.Element, drift bool) (*
 			drifts = append(drifts, *d)
 		}
 	}
-	most := 0
+	most := max(seen, 0)
 	for i, loc := range el.Locators {
+		// The page script's look as written found what this one would: in
+		// the same scope (not one found reworded), with no anchor that
+		// may be found reworded.
+		if seen >= 0 && len(drifts) == 0 && !strings.HasPrefix(loc.Near, "@") {
+			continue
+		}
 		loc = f.fill(loc)
 		ids, unwired, anchorDrift, err := f.candidates(ctx, root, el, loc, drift && !el.Exact)
 		if err != nil {
@@ -475,7 +484,7 @@ func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, el
 			return nil, "", nil, fmt.Errorf("locate: %s: near %s needs the selectors data", el.Name, loc.Near)
 		}
 		closest := f.closest
-		a, _, err := f.look(ctx, f.Set.Element(el.Page+"."+ref), drift)
+		a, _, err := f.look(ctx, f.Set.Element(el.Page+"."+ref), drift, -1)
 		f.closest = closest
 		if err != nil || a == nil {
 			return nil, "", nil, err
