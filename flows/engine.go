@@ -43,6 +43,10 @@ type Step struct {
 	// keys Codat is given, Codat holding the new secret): it starts once
 	// they are done. A name that is not a step of the run is ignored.
 	After []string
+	// SignsIn says the step is its portal's sign-in. It fails on the
+	// sign-in page when the portal is slow, down or refuses: that is not a
+	// session ending mid-flow, and the run does not start over for it.
+	SignsIn bool
 	// Done, when set, says the step's outcome is already in hand (from an
 	// earlier run's state, or an app that exists): the step is not run.
 	Done func(s *Session) bool
@@ -512,7 +516,7 @@ func (r *runner) step(ctx context.Context, tabName string, st Step) error {
 		rec.Screenshot, files = s.saveFailure(tab, st, pos, err)
 		if first {
 			s.locked(func() { s.failureFiles = files })
-			r.expired = s.Env.Mode == ModeRun && s.signedOutDuring(tab, err)
+			r.expired = s.Env.Mode == ModeRun && !st.SignsIn && s.signedOutDuring(tab, err)
 		}
 		r.record(rec, start, end)
 		s.Env.Log.Warn("step failed", zap.String("step", st.Name), zap.Error(errors.New(rec.Error)))

@@ -224,7 +224,7 @@ func AllConfigPortals() []config.Portal {
 // signInStep is a portal's first step: open its home page, signing in when
 // it asks.
 func (p *Portal) signInStep() Step {
-	return Step{Name: p.Name + ".sign_in", Guide: p.SignInGuide, Do: p.signIn}
+	return Step{Name: p.Name + ".sign_in", Guide: p.SignInGuide, SignsIn: true, Do: p.signIn}
 }
 
 func (p *Portal) signIn(ctx context.Context, s *Session) error {
