@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -45,7 +47,12 @@ func TestLaunch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
+	stopped := false
+	defer func() {
+		if !stopped {
+			stop()
+		}
+	}()
 	if got := title(t, tab, page(t)); got != "hello portalbot" {
 		t.Errorf("title = %q", got)
 	}
@@ -63,6 +70,39 @@ func TestLaunch(t *testing.T) {
 			t.Errorf("the browser runs without %s: %q", f, cl.Arguments)
 		}
 	}
+	// Stopped, the browser leaves neither its temporary profile nor a
+	// process that names it.
+	var profile string
+	for _, a := range cl.Arguments {
+		if d, ok := strings.CutPrefix(a, "--user-data-dir="); ok {
+			profile = d
+		}
+	}
+	if profile == "" {
+		t.Fatalf("no --user-data-dir in %q", cl.Arguments)
+	}
+	stop()
+	stopped = true
+	if _, err := os.Stat(profile); !os.IsNotExist(err) {
+		t.Errorf("the profile %s is still there after stop (%v)", profile, err)
+	}
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, f := range procs {
+		if b, _ := os.ReadFile(f); strings.Contains(string(b), "--user-data-dir="+profile) && alive(f) {
+			t.Errorf("%s still names the profile after stop", filepath.Dir(f))
+		}
+	}
+}
+
+// alive says the process of /proc/<pid>/cmdline runs (not a zombie).
+func alive(cmdline string) bool {
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(cmdline), "stat"))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	return len(f) > 0 && f[0] != "Z"
 }
 
 func TestBadExecPathIsAConfigError(t *testing.T) {

@@ -125,7 +125,25 @@ func start(ctx context.Context, cfg config.Browser, log *zap.Logger) (context.Co
 		if cfg.NoSandbox {
 			opts = append(opts, chromedp.NoSandbox)
 		}
+		// A temporary profile of the bot's own, not chromedp's: chromedp
+		// removes the one it makes only after looking for processes still
+		// naming it three times, 10 ms apart, and waiting 10 ms more (50 ms
+		// of every run's exit, measured). stop kills the browser's whole
+		// tree first; the one look here catches the helpers of a browser
+		// whose start failed before the bot knew its process. A profile a
+		// killed bot leaves is found by RemoveLeftoverProfiles.
+		profile, err := os.MkdirTemp("", profilePrefix)
+		if err != nil {
+			return nil, nil, fail.Wrap(fail.Unavailable, fmt.Errorf("browser: create a profile: %w", err))
+		}
+		opts = append(opts, chromedp.UserDataDir(profile))
 		allocCtx, cancelAlloc = chromedp.NewExecAllocator(ctx, opts...)
+		cancel := cancelAlloc
+		cancelAlloc = func() {
+			cancel()
+			killUsing(profile)
+			_ = os.RemoveAll(profile)
+		}
 	}
 	opts := []chromedp.ContextOption{chromedp.WithErrorf(func(f string, a ...any) { log.Debug("cdp: " + fmt.Sprintf(f, a...)) })}
 	if cfg.RemoteURL != "" {
@@ -139,9 +157,9 @@ func start(ctx context.Context, cfg config.Browser, log *zap.Logger) (context.Co
 	stop := func() {
 		// A browser the bot launched is killed with its helpers at once
 		// (its profile is temporary and the sessions were saved over the
-		// protocol): chromedp then finds no helper left to wait for before
-		// it removes the profile, 0.1 s sooner than when it kills the
-		// main process alone.
+		// protocol): nothing is left to write in the profile when it is
+		// removed, and nothing to wait for (0.1 s sooner than a kill of
+		// the main process alone).
 		if c := chromedp.FromContext(tab); cfg.RemoteURL == "" && c != nil && c.Browser != nil {
 			if p := c.Browser.Process(); p != nil {
 				killTree(p.Pid)

@@ -3,12 +3,14 @@ package browser
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
-// profilePrefix is how chromedp names the temporary profile of a browser it
-// launches (under os.TempDir()); it removes it when the browser stops.
+// profilePrefix names the temporary profile of a browser the bot launches
+// (under os.TempDir()), as chromedp names its own; stop removes it.
 const profilePrefix = "chromedp-runner"
 
 // staleAfter is how old a leftover profile must be before it is removed:
@@ -59,21 +61,44 @@ func RemoveLeftoverProfiles(dir string, now time.Time) int {
 // userDataDirs lists the --user-data-dir of every running process; ok is
 // false when /proc cannot be read.
 func userDataDirs() (dirs map[string]bool, ok bool) {
+	dirs = map[string]bool{}
+	ok = eachUserDataDir(func(_ int, dir string) { dirs[dir] = true })
+	return dirs, ok
+}
+
+// killUsing kills every process started with dir as its --user-data-dir:
+// the browser's helpers, when the browser was stopped before the bot knew
+// its process (a start that failed half-way). Linux only.
+func killUsing(dir string) {
+	dir = filepath.Clean(dir)
+	eachUserDataDir(func(pid int, d string) {
+		if d == dir {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
+}
+
+// eachUserDataDir calls f with each running process's pid and
+// --user-data-dir; it returns false when /proc cannot be read.
+func eachUserDataDir(f func(pid int, dir string)) bool {
 	procs, err := os.ReadDir("/proc")
 	if err != nil {
-		return nil, false
+		return false
 	}
-	dirs = map[string]bool{}
 	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil {
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join("/proc", p.Name(), "cmdline"))
 		if err != nil {
 			continue
 		}
 		for _, arg := range strings.Split(string(b), "\x00") {
 			if d, found := strings.CutPrefix(arg, "--user-data-dir="); found {
-				dirs[filepath.Clean(d)] = true
+				f(pid, filepath.Clean(d))
 			}
 		}
 	}
-	return dirs, true
+	return true
 }
