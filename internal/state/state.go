@@ -6,6 +6,7 @@
 package state
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,9 +49,22 @@ type State struct {
 	CodatFingerprint string    `json:"codat_fingerprint,omitempty"`
 	CodatClientID    string    `json:"codat_client_id,omitempty"`
 	Enabled          bool      `json:"enabled"`
-	UpdatedAt        time.Time `json:"updated_at"`
+	UpdatedAt        time.Time `json:"updated_at"` // when the state last changed
 
 	path string
+	// saved is the state as last written or read, UpdatedAt aside: Save
+	// skips a write that would change nothing else. Each write is an fsync
+	// (about 4 ms here, on the step's path), and most steps (a field
+	// typed, a tab opened) change nothing in the state.
+	saved []byte
+}
+
+// content is the state as JSON without UpdatedAt: what Save compares.
+func (s *State) content() []byte {
+	c := *s
+	c.UpdatedAt, c.saved = time.Time{}, nil
+	b, _ := json.Marshal(&c)
+	return b
 }
 
 var unsafeChars = regexp.MustCompile(`[^a-z0-9._-]+`)
@@ -81,11 +95,16 @@ func Load(out, provider, app string) (*State, error) {
 		return nil, fail.New(fail.Config, "state file %s is damaged (%v): move it away to start afresh", p, err)
 	}
 	s.path = p
+	s.saved = s.content()
 	return s, nil
 }
 
 // Save writes the state atomically, mode 0600.
 func (s *State) Save(now time.Time) error {
+	content := s.content()
+	if s.saved != nil && bytes.Equal(content, s.saved) {
+		return nil // on disk already
+	}
 	s.UpdatedAt = now.UTC()
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
@@ -97,6 +116,7 @@ func (s *State) Save(now time.Time) error {
 	if err := store.WriteFile(s.path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("state: %w", err)
 	}
+	s.saved = content
 	return nil
 }
 
