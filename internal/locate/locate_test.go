@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"portalbot/internal/browsertest"
@@ -334,6 +335,49 @@ func TestHiddenInputsAndRedrawnWidgets(t *testing.T) {
 		if err := m.SetChecked(ctx, true); err != nil {
 			t.Fatalf("%s: %v", e.Name, err)
 		}
+	}
+}
+
+// A look at a page still loading, whose body has not arrived (a portal's
+// long head on a slow line), finds nothing yet and waits: each way of
+// finding an element sees the body once it comes.
+func TestLooksAtAPageWithoutItsBodyYet(t *testing.T) {
+	tests := []struct {
+		name string
+		loc  selectors.Locator
+	}{
+		{"by label", selectors.Locator{Label: "Email"}},
+		{"by text", selectors.Locator{Text: "Welcome back"}},
+		{"by role near a text", selectors.Locator{Role: "button", Name: "Continue", Near: "Welcome back"}},
+		{"a dialog by the title it shows", selectors.Locator{Role: "dialog", Name: "Sign in"}},
+	}
+	ctx := browsertest.Tab(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The head at once; the body 0.4 s later.
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				_, _ = fmt.Fprint(w, "<!doctype html><html><head><title>t</title><style>"+strings.Repeat(" ", 2048)+"</style></head>")
+				w.(http.Flusher).Flush()
+				select {
+				case <-time.After(400 * time.Millisecond):
+				case <-r.Context().Done():
+					return
+				}
+				_, _ = fmt.Fprint(w, `<body><div role="dialog"><h2>Sign in</h2><p>Welcome back</p>`+
+					`<label>Email <input></label><button>Continue</button></div></body></html>`)
+			}))
+			t.Cleanup(ts.Close)
+			if _, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: ts.URL}); err != nil {
+				t.Fatal(err)
+			}
+			// The look starts while the body is still on its way.
+			fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			if _, err := (&locate.Finder{}).Find(fctx, el("it", nil, tt.loc)); err != nil {
+				t.Fatalf("find %s on a page still loading: %v", tt.loc, err)
+			}
+		})
 	}
 }
 

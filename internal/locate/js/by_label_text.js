@@ -1,6 +1,7 @@
 function(want) {
   /*@prelude*/
-  const root = (this.nodeType === 9 ? this.body : this) || this;
+  const root = scopeOf(this);
+  if (!root) return [];
   const ctlSel = 'input:not([type=hidden]):not([type=button]):not([type=submit]):not([type=reset]):not([type=image]),textarea,select,[contenteditable=""],[contenteditable=true],[role=textbox],[role=searchbox],[role=combobox],[role=checkbox],[role=radio],[role=switch],[role=spinbutton],[role=slider],[role=listbox]';
   const toggles = 'input[type=checkbox],input[type=radio],[role=checkbox],[role=radio],[role=switch]';
   const inert = 'button,a,[role=button],[role=link],option,script,style,template';

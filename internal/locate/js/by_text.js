@@ -1,6 +1,7 @@
 function(mode, want) {
   /*@prelude*/
-  const root = (this.nodeType === 9 ? this.body : this) || this;
+  const root = scopeOf(this);
+  if (!root) return [];
   const re = mode === "pattern" ? rx(want) : null;
   const match = (el) => {
     const t = norm(el.innerText !== undefined ? el.innerText : el.textContent);

@@ -1,6 +1,7 @@
 function(roles, want) {
   /*@prelude*/
-  const root = (this.nodeType === 9 ? this.body : this) || this;
+  const root = scopeOf(this);
+  if (!root) return [];
   const sel = roles.map(r => "[role=" + r + "]").join(",") + (roles.includes("dialog") ? ",dialog[open]" : "");
   const inert = "button,a,input,textarea,select,[role=button],[role=link],[role=switch],[role=checkbox],[role=radio],[role=textbox]";
   const named = (box) => { const by = (box.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean)

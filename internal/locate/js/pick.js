@@ -12,7 +12,8 @@ function(near, nearIsPattern, needText, anchor, ...cands) {
   };
   let idx = cands.map((c, i) => i).filter(i => seen(cands[i]) && (!needText || norm(cands[i].innerText) !== ""));
   if (!near && !anchor) return idx;
-  const root = this.nodeType === 9 ? this.body : this;
+  const root = scopeOf(this);
+  if (!root) return [];
   const re = nearIsPattern ? rx(near) : null;
   // The anchor is the text near, or an element found by its own locators.
   let anchors = anchor ? [anchor] : deepAll(root).filter(el => !["SCRIPT","STYLE","TEMPLATE"].includes(el.tagName)).filter(el => { const t = norm(el.innerText); return re ? re.test(t) : t === norm(near); });

@@ -3,7 +3,8 @@ function(max) {
   // The visible texts of the scope, each as a person reads it (an element's
   // own words, without its buttons' and fields' text): what a reworded text
   // locator is compared with.
-  const root = (this.nodeType === 9 ? this.body : this) || this;
+  const root = scopeOf(this);
+  if (!root) return [];
   const out = new Set();
   for (const el of [root, ...deepAll(root)]) {
     if (["SCRIPT", "STYLE", "TEMPLATE", "HEAD", "INPUT", "TEXTAREA", "SELECT", "OPTION"].includes(el.tagName)) continue;
