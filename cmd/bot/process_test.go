@@ -158,16 +158,6 @@ func TestKillTheProcess(t *testing.T) {
 	}
 }
 
-func alive(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	return len(f) > 0 && f[0] != "Z"
-}
-
 // SIGINT and SIGTERM stop a run cleanly: the browser and its children are
 // gone, the state is saved, the exit code says the run did not finish, and
 // a rerun completes the job.
@@ -201,7 +191,7 @@ func TestSignalStopsCleanly(t *testing.T) {
 				t.Errorf("exit = %v, want exit code 1 (interrupted)", err)
 			}
 			for _, k := range kids {
-				if alive(k) {
+				if browsertest.Alive(k) {
 					t.Errorf("browser process %d is still running after the bot stopped", k)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -88,21 +89,11 @@ func TestLaunch(t *testing.T) {
 	}
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, f := range procs {
-		if b, _ := os.ReadFile(f); strings.Contains(string(b), "--user-data-dir="+profile) && alive(f) {
-			t.Errorf("%s still names the profile after stop", filepath.Dir(f))
+		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
+		if b, _ := os.ReadFile(f); strings.Contains(string(b), "--user-data-dir="+profile) && browsertest.Alive(pid) {
+			t.Errorf("process %d still names the profile after stop", pid)
 		}
 	}
-}
-
-// alive says the process of /proc/<pid>/cmdline runs (not a zombie).
-func alive(cmdline string) bool {
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(cmdline), "stat"))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	return len(f) > 0 && f[0] != "Z"
 }
 
 func TestBadExecPathIsAConfigError(t *testing.T) {

@@ -129,3 +129,16 @@ func Remote() (wsURL string, stop func(), err error) {
 		return "", nil, fmt.Errorf("%s printed no DevTools URL in 30s", path)
 	}
 }
+
+// Alive says process pid runs: it exists and is not a zombie (Linux: read
+// from /proc; elsewhere false). Tests use it to see that a stopped browser
+// left no process behind.
+func Alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	return len(f) > 0 && f[0] != "Z"
+}

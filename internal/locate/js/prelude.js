@@ -3,10 +3,10 @@ const norm = (s) => (s || "").replace(/\s+/g, " ").trim().replace(/\s*(\*|\(requ
   // The page may be built of web components: look inside open shadow roots.
   const deepAll = (root) => { const out = []; const walk = (n) => { for (const el of n.querySelectorAll("*")) { out.push(el); if (el.shadowRoot) walk(el.shadowRoot); } }; walk(root); if (root.shadowRoot) walk(root.shadowRoot); return out; };
   const up = (n) => n.parentElement || (n.parentNode && n.parentNode.host) || null;
-  // scopeOf is the element a look searches in: the scope element, or for
-  // the document its body, or its root element while the body has not
-  // arrived yet (a page still loading); null for an empty document.
-  const scopeOf = (n) => n.nodeType === 9 ? (n.body || n.documentElement) : n;
+  // scopeOf is the element a look searches in: the scope element, or the
+  // document's body; null while a loading page's body has not arrived
+  // (nothing to see yet: the look finds nothing and waits).
+  const scopeOf = (n) => n.nodeType === 9 ? n.body : n;
   const within = (a, b) => { for (let n = b; n; n = up(n)) if (n === a) return true; return false; };
   const closestDeep = (el, sel) => { for (let n = el; n; n = up(n)) if (n.matches && n.matches(sel)) return n; return null; };
   // ownText is the text an element shows as its own words: without what
