@@ -122,6 +122,7 @@ func TestValidate(t *testing.T) {
 		{"portal no host", "xero", func(c *config.Config) { c.Xero.DeveloperURL = "https://" }, []string{"xero.developer_url must be an https:// URL"}},
 		{"portal userinfo redacted", "xero", func(c *config.Config) { c.Xero.LoginURL = "ftp://me:hunter2@login.xero.com" }, []string{"xero.login_url", "xxxxx"}},
 		{"step timeout zero", "xero", func(c *config.Config) { c.Browser.StepTimeout = 0 }, []string{"browser.step_timeout must be greater than 0", "BOT_BROWSER_STEP_TIMEOUT"}},
+		{"a browser arg that is not a flag", "xero", func(c *config.Config) { c.Browser.Args = []string{"--lang=fr", "B"} }, []string{`browser.args: "B" is not a browser flag`, "YAML list"}},
 		{"timeout below step", "xero", func(c *config.Config) { c.Browser.Timeout = time.Second }, []string{"browser.timeout (1s) must be at least browser.step_timeout (30s)", "BOT_BROWSER_TIMEOUT"}},
 		{"viewport", "xero", func(c *config.Config) { c.Browser.Viewport = config.Viewport{} },
 			[]string{"browser.viewport.width", "browser.viewport.height", "browser.viewport.scale"}},

@@ -44,7 +44,8 @@ func title(t *testing.T, tab context.Context, url string) string {
 }
 
 func TestLaunch(t *testing.T) {
-	tab, stop, err := browser.Start(context.Background(), config.Browser{Viewport: config.Viewport{Width: 800, Height: 600, Scale: 1}}, zaptest.NewLogger(t))
+	tab, stop, err := browser.Start(context.Background(), config.Browser{Viewport: config.Viewport{Width: 800, Height: 600, Scale: 1},
+		Args: []string{"--lang=fr-FR", "--disable-dev-shm-usage"}}, zaptest.NewLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,12 +62,13 @@ func TestLaunch(t *testing.T) {
 	if err != nil || w != 800 {
 		t.Errorf("viewport width = %d, %v; want 800", w, err)
 	}
-	// The page script's flags: roles and names readable, trees kept.
+	// The page script's flags (roles and names readable, trees kept) and
+	// browser.args.
 	cl, err := chromedp.CallBrowser(tab, cdpbrowser.GetBrowserCommandLine, cdp.Empty{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{browser.EngineFlag, browser.AccessibilityFlag} {
+	for _, f := range []string{browser.EngineFlag, browser.AccessibilityFlag, "--lang=fr-FR", "--disable-dev-shm-usage"} {
 		if !slices.Contains(cl.Arguments, f) {
 			t.Errorf("the browser runs without %s: %q", f, cl.Arguments)
 		}

@@ -64,9 +64,19 @@ const AccessibilityFlag = "--force-renderer-accessibility=basic"
 // pageFlags are EngineFlag and AccessibilityFlag as options of chromedp's
 // allocator, for each browser the bot launches.
 func pageFlags() []chromedp.ExecAllocatorOption {
+	return argFlags([]string{EngineFlag, AccessibilityFlag})
+}
+
+// argFlags are command-line flags (--name or --name=value) as options of
+// chromedp's allocator.
+func argFlags(args []string) []chromedp.ExecAllocatorOption {
 	var opts []chromedp.ExecAllocatorOption
-	for _, f := range []string{EngineFlag, AccessibilityFlag} {
-		name, value, _ := strings.Cut(strings.TrimPrefix(f, "--"), "=")
+	for _, f := range args {
+		name, value, ok := strings.Cut(strings.TrimPrefix(f, "--"), "=")
+		if !ok {
+			opts = append(opts, chromedp.Flag(name, true))
+			continue
+		}
 		opts = append(opts, chromedp.Flag(name, value))
 	}
 	return opts
@@ -125,6 +135,7 @@ func start(ctx context.Context, cfg config.Browser, log *zap.Logger) (context.Co
 		if cfg.NoSandbox {
 			opts = append(opts, chromedp.NoSandbox)
 		}
+		opts = append(opts, argFlags(cfg.Args)...)
 		// A temporary profile of the bot's own, not chromedp's: chromedp
 		// removes the one it makes only after looking for processes still
 		// naming it three times, 10 ms apart, and waiting 10 ms more (50 ms

@@ -35,7 +35,11 @@ type Browser struct {
 	// NoSandbox launches the browser without Chromium's sandbox, for a
 	// container that is the sandbox itself (non-root, no capabilities), where
 	// Chromium cannot create the namespaces its sandbox needs.
-	NoSandbox   bool          `mapstructure:"no_sandbox"`
+	NoSandbox bool `mapstructure:"no_sandbox"`
+	// Args are more command-line flags for a browser the bot launches
+	// (--name or --name=value), e.g. --disable-dev-shm-usage in a container
+	// with a small /dev/shm. A browser it attaches to keeps its own.
+	Args        []string      `mapstructure:"args"`
 	Timeout     time.Duration `mapstructure:"timeout"`      // the whole run
 	StepTimeout time.Duration `mapstructure:"step_timeout"` // one step
 	Viewport    Viewport      `mapstructure:"viewport"`

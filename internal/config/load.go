@@ -52,6 +52,7 @@ var defaults = map[string]any{
 	"browser.exec_path":       "",
 	"browser.remote_url":      "",
 	"browser.no_sandbox":      false,
+	"browser.args":            []string{},
 	"browser.timeout":         3 * time.Minute,
 	"browser.step_timeout":    30 * time.Second,
 	"browser.viewport.width":  1280,
@@ -202,6 +203,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		return nil, configErr("decode configuration: %w", err)
 	}
 	cfg.Output.ScreenshotSteps = cleanList(cfg.Output.ScreenshotSteps)
+	cfg.Browser.Args = cleanList(cfg.Browser.Args)
 	return &cfg, nil
 }
 
@@ -392,6 +394,11 @@ func (c *Config) Validate(portals, known []Portal) error {
 	} else if c.Browser.Timeout < c.Browser.StepTimeout {
 		p.add("browser.timeout (%s) must be at least browser.step_timeout (%s): set %s, e.g. 3m",
 			c.Browser.Timeout, c.Browser.StepTimeout, EnvVar("browser.timeout"))
+	}
+	for _, a := range c.Browser.Args {
+		if !strings.HasPrefix(a, "--") || len(a) == 2 {
+			p.add("browser.args: %q is not a browser flag (--name or --name=value; a value with a comma goes in the YAML list, not in %s)", a, EnvVar("browser.args"))
+		}
 	}
 	if c.Browser.Viewport.Width <= 0 {
 		p.add("browser.viewport.width must be greater than 0: set %s", EnvVar("browser.viewport.width"))

@@ -111,6 +111,7 @@ func TestLoadPrecedence(t *testing.T) {
 		{"output.screenshot_steps", "screenshot-steps", layers{file: "xero.sign_in"}, func(c *Config) any { return c.Output.ScreenshotSteps }, []string{"xero.sign_in"}},
 		{"output.screenshot_steps", "screenshot-steps", layers{file: "a", env: "b, c"}, func(c *Config) any { return c.Output.ScreenshotSteps }, []string{"b", "c"}},
 		{"output.screenshot_steps", "screenshot-steps", layers{file: "a", env: "b", flag: "d,e"}, func(c *Config) any { return c.Output.ScreenshotSteps }, []string{"d", "e"}},
+		{"browser.args", "browser-args", layers{file: "--lang=fr", env: "--disable-dev-shm-usage, --lang=en"}, func(c *Config) any { return c.Browser.Args }, []string{"--disable-dev-shm-usage", "--lang=en"}},
 	}
 	for _, tt := range tests {
 		name := tt.key + "/" + tt.in.file + "," + tt.in.env + "," + tt.in.flag
