@@ -60,6 +60,7 @@ func StartVisible(ctx context.Context, cfg config.Browser, log *zap.Logger) (con
 	log.Debug("launching a visible browser", zap.String("path", path))
 	opts := append([]chromedp.ExecAllocatorOption{}, chromedp.DefaultExecAllocatorOptions[:]...)
 	opts = append(opts, pageFlags()...)
+	opts = append(opts, argFlags(cfg.Args)...)
 	opts = append(opts, chromedp.ExecPath(path), chromedp.VisibleWindow)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	tab, cancelTab := chromedp.NewContext(allocCtx,
