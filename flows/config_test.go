@@ -123,6 +123,8 @@ func TestValidate(t *testing.T) {
 		{"portal userinfo redacted", "xero", func(c *config.Config) { c.Xero.LoginURL = "ftp://me:hunter2@login.xero.com" }, []string{"xero.login_url", "xxxxx"}},
 		{"step timeout zero", "xero", func(c *config.Config) { c.Browser.StepTimeout = 0 }, []string{"browser.step_timeout must be greater than 0", "BOT_BROWSER_STEP_TIMEOUT"}},
 		{"a browser arg that is not a flag", "xero", func(c *config.Config) { c.Browser.Args = []string{"--lang=fr", "B"} }, []string{`browser.args: "B" is not a browser flag`, "YAML list"}},
+		{"a browser arg the bot sets itself", "xero", func(c *config.Config) { c.Browser.Args = []string{"--user-data-dir=/home/me/chrome"} },
+			[]string{"the bot sets --user-data-dir itself", "browser.session_dir"}},
 		{"timeout below step", "xero", func(c *config.Config) { c.Browser.Timeout = time.Second }, []string{"browser.timeout (1s) must be at least browser.step_timeout (30s)", "BOT_BROWSER_TIMEOUT"}},
 		{"viewport", "xero", func(c *config.Config) { c.Browser.Viewport = config.Viewport{} },
 			[]string{"browser.viewport.width", "browser.viewport.height", "browser.viewport.scale"}},

@@ -396,8 +396,12 @@ func (c *Config) Validate(portals, known []Portal) error {
 			c.Browser.Timeout, c.Browser.StepTimeout, EnvVar("browser.timeout"))
 	}
 	for _, a := range c.Browser.Args {
-		if !strings.HasPrefix(a, "--") || len(a) == 2 {
+		name, _, _ := strings.Cut(a, "=")
+		switch {
+		case !strings.HasPrefix(a, "--") || len(a) == 2:
 			p.add("browser.args: %q is not a browser flag (--name or --name=value; a value with a comma goes in the YAML list, not in %s)", a, EnvVar("browser.args"))
+		case name == "--user-data-dir" || strings.HasPrefix(name, "--remote-debugging"):
+			p.add("browser.args: the bot sets %s itself (a temporary profile, its own connection): drop it; to keep sign-ins between runs use browser.session_dir", name)
 		}
 	}
 	if c.Browser.Viewport.Width <= 0 {
