@@ -38,9 +38,10 @@ var Viewport = config.Viewport{Width: 1280, Height: 800, Scale: 1}
 // into one renderer: a run's two tabs share one (the replicas all live on
 // 127.0.0.1, where the real portals are on two sites), which saves starting
 // a renderer per run: 11–13 % of the CPU of the Xero, FreeAgent and fault
-// tests, and the flows package alone 445 core-seconds instead of 581. Runs in other
-// browser contexts keep renderers of their own. Two pages on one main
-// thread also make for harsher timing: looks land on pages still loading.
+// tests, and the flows package alone 445 core-seconds instead of 581. Runs
+// in other browser contexts keep renderers of their own. Two pages on one
+// main thread also make for harsher timing: looks land on pages still
+// loading.
 var Args = []string{"--renderer-process-limit=1"}
 
 // Main runs the tests of a package and closes the shared browser after them.
