@@ -76,6 +76,11 @@ type Env struct {
 	// reports. The portals' tabs of bot check all add to it side by side.
 	// Nil: no picture.
 	Captures *checkreport.Captures
+	// CheckWait, when set, is how long a check waits for each element once
+	// its page is ready, instead of CheckWait: the tests shorten it to show
+	// that a page's last look, not the clock, tells a reworded element from
+	// a missing one.
+	CheckWait time.Duration
 }
 
 // RunProvider does the whole job for provider (one of Providers; in check

@@ -200,16 +200,46 @@ func (s *Session) checkPageExcept(ctx context.Context, page string, skip func(na
 			})
 			continue
 		}
-		wctx, cancel := context.WithTimeout(ctx, CheckWait)
-		m, err := s.finder(nil).Find(wctx, el)
-		cancel()
-		var nf *locate.NotFoundError
-		if err != nil && !errors.As(err, &nf) {
+		m, nf, err := s.checkLook(ctx, el)
+		if err != nil {
 			return err
 		}
 		s.recordCheck(page, el.Name, m, nf)
 	}
 	return nil
+}
+
+// checkLook waits up to CheckWait for the first of els that shows; when
+// none did, it looks once more, the drift rules included, before the check
+// calls them missing. The wait's own drift looks run on a clock (DriftAfter
+// in, then less often): on a loaded machine or a slow page the window can
+// close before they have read the page at all, and a reworded element would
+// then be reported missing (exit 4) instead of drift (exit 7). nf is the
+// wait's answer when nothing showed.
+func (s *Session) checkLook(ctx context.Context, els ...*selectors.Element) (m *locate.Match, nf *locate.NotFoundError, err error) {
+	f := s.finder(nil)
+	wait := CheckWait
+	if s.Env.CheckWait > 0 {
+		wait = s.Env.CheckWait
+	}
+	wctx, cancel := context.WithTimeout(ctx, wait)
+	if len(els) == 1 {
+		m, err = f.Find(wctx, els[0]) // counts the matches of an ambiguous element
+	} else {
+		m, err = f.First(wctx, els...)
+	}
+	cancel()
+	if err == nil || !errors.As(err, &nf) {
+		return m, nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, nf, nil
+	}
+	if m, lerr := f.ProbeAny(ctx, true, nil, els...); lerr == nil && m != nil {
+		return m, nil, nil
+	}
+	// A last look that fails (the page navigating) leaves the wait's answer.
+	return nil, nf, nil
 }
 
 // knownMissing says the check has already waited in vain for element: a
@@ -273,17 +303,14 @@ func (s *Session) checkOneOf(ctx context.Context, page string, elements ...strin
 	for i, n := range elements {
 		els[i] = s.El(n)
 	}
-	wctx, cancel := context.WithTimeout(ctx, CheckWait)
-	defer cancel()
-	m, err := s.finder(nil).First(wctx, els...)
-	var nf *locate.NotFoundError
+	m, nf, err := s.checkLook(ctx, els...)
 	switch {
-	case err == nil:
-		s.recordCheck(page, m.Element.Name, m, nil)
-	case errors.As(err, &nf):
-		s.recordCheck(page, elements[0], nil, nf)
-	default:
+	case err != nil:
 		return err
+	case m != nil:
+		s.recordCheck(page, m.Element.Name, m, nil)
+	default:
+		s.recordCheck(page, elements[0], nil, nf)
 	}
 	return nil
 }

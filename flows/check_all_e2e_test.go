@@ -81,6 +81,7 @@ func TestCheckAllWritesNothing(t *testing.T) {
 // For each described page, the replicas reword or remove one element: the
 // check names exactly that element on that page, and nothing else.
 func TestCheckNamesTheOneChangedElement(t *testing.T) {
+	t.Parallel()
 	short := 3 * time.Second // a step that waits in vain for the element
 	tests := []struct {
 		target, page, element string

@@ -13,6 +13,7 @@ import (
 // A regression check writes nothing, resolves every unconditional element,
 // and names each one that no longer matches.
 func TestCheckWritesNothingAndNamesWhatChanged(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		provider  string

@@ -67,6 +67,7 @@ func validXero() *config.Config {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		provider string
@@ -158,6 +159,7 @@ func TestValidate(t *testing.T) {
 // TestValidateListsEveryProblem checks one error holds every problem, one
 // per line, and no secret.
 func TestValidateListsEveryProblem(t *testing.T) {
+	t.Parallel()
 	c := validXero()
 	c.Xero.Password = secret.Secret{}
 	c.Codat.Email = ""

@@ -138,6 +138,7 @@ func noLeak(t *testing.T, cfg *config.Config, r result, secretFile string, value
 }
 
 func TestXeroToCodat(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		enable     string

@@ -17,6 +17,7 @@ import (
 // and page names they ask for and checks each against the selectors data,
 // with no browser: a misspelt name fails here, never in a run.
 func TestFlowsNameOnlyKnownElements(t *testing.T) {
+	t.Parallel()
 	set, err := selectors.Load("")
 	if err != nil {
 		t.Fatal(err)

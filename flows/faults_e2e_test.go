@@ -16,6 +16,7 @@ import (
 
 // Each fault the replicas can inject, and what the bot does about it.
 func TestFaults(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		opts     fakeportal.Options

@@ -11,6 +11,7 @@ import (
 )
 
 func TestFreeAgentToCodat(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		enable     string

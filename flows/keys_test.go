@@ -9,6 +9,7 @@ import (
 // Keys read from a page are trimmed; one with a space inside stops the run
 // with exit 4 before anything is typed into Codat.
 func TestCheckKey(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		raw, want string
 		exit      int

@@ -54,6 +54,7 @@ const killChains = 2
 // wherever it is then. Three real SIGKILLs of the bot binary are in
 // cmd/bot.
 func TestKillAfterEveryStep(t *testing.T) {
+	t.Parallel()
 	type chain struct {
 		provider string
 		points   []string

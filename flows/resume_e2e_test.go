@@ -22,6 +22,7 @@ func endState(t *testing.T, p *fakeportal.Portals, provider string, wantEnabled 
 // the rerun stops (exit 4) and says which state file to remove, and creates
 // nothing.
 func TestStateOfADeletedAppSaysWhatToRemove(t *testing.T) {
+	t.Parallel()
 	for _, provider := range []string{"xero", "freeagent"} {
 		t.Run(provider, func(t *testing.T) {
 			t.Parallel()

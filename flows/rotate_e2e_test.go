@@ -114,6 +114,7 @@ func rotated(t *testing.T, p *fakeportal.Portals, cfg *config.Config, wantLive i
 }
 
 func TestRotateXero(t *testing.T) {
+	t.Parallel()
 	for _, variant := range variants {
 		t.Run(variant, func(t *testing.T) {
 			t.Parallel()
@@ -169,6 +170,7 @@ func TestRotateXero(t *testing.T) {
 
 // Without the state, the age comes from the "Created" date on the page.
 func TestRotateMaxAgeFromThePage(t *testing.T) {
+	t.Parallel()
 	p := fakeportal.StartT(t, fakeportal.Options{})
 	cfg := rotateConfig(t, p)
 	if r := run(t, cfg, "xero"); r.err != nil {
@@ -196,6 +198,7 @@ func TestRotateMaxAgeFromThePage(t *testing.T) {
 // holds: exit 6, nothing changed. With a state that knows, the secret Codat
 // does not hold is removed first.
 func TestRotateWithBothSlotsFull(t *testing.T) {
+	t.Parallel()
 	setup := func(t *testing.T) (*fakeportal.Portals, *config.Config, string) {
 		p := fakeportal.StartT(t, fakeportal.Options{})
 		cfg := rotateConfig(t, p)
@@ -271,6 +274,7 @@ func TestRotateWithBothSlotsFull(t *testing.T) {
 }
 
 func TestRotateFreeAgent(t *testing.T) {
+	t.Parallel()
 	p := fakeportal.StartT(t, fakeportal.Options{})
 	cfg := rotateConfig(t, p)
 	if r := run(t, cfg, "freeagent"); r.err != nil {
@@ -295,6 +299,7 @@ func TestRotateFreeAgent(t *testing.T) {
 }
 
 func TestParseCreated(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text string
 		want string // 2006-01-02 15:04, "" when none
@@ -323,6 +328,7 @@ func TestParseCreated(t *testing.T) {
 }
 
 func TestParseMaxAge(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]time.Duration{"90d": 90 * 24 * time.Hour, "12w": 84 * 24 * time.Hour, "2160h": 2160 * time.Hour, "": 0, "1.5d": 36 * time.Hour} {
 		if got, err := flows.ParseMaxAge(in); err != nil || got != want {
 			t.Errorf("ParseMaxAge(%q) = %v, %v; want %v", in, got, err, want)
@@ -369,6 +375,7 @@ func wording2026(t *testing.T) fakeportal.Options {
 // between regenerating and Codat's Save, the next rotate delivers the same
 // secret (no second regeneration). The gap is reported.
 func TestRotateFreeAgentAcceptGap(t *testing.T) {
+	t.Parallel()
 	p := fakeportal.StartT(t, wording2026(t))
 	cfg := rotateConfig(t, p)
 	before := p.AddFreeAgentApp(cfg.App.Name).Secret

@@ -31,6 +31,7 @@ import (
 // after it on freshly set-up replicas, and a second rotation). The real
 // SIGKILL of a rotation is in cmd/bot (TestKillTheRotation).
 func TestKillAfterEveryRotationStep(t *testing.T) {
+	t.Parallel()
 	steps, err := flows.RotateSteps("xero")
 	if err != nil {
 		t.Fatal(err)

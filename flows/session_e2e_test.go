@@ -127,6 +127,7 @@ func noCookieLeak(t *testing.T, cfg *config.Config, printed string) {
 // posted), and a run that finds it expired signs in again and refreshes
 // the file; the trusted device it kept spares it the code.
 func TestSessionReuseAndRefresh(t *testing.T) {
+	t.Parallel()
 	p := fakeportal.StartT(t, fakeportal.Options{XeroTwoStep: true, CodatTwoStep: true})
 	cfg := testConfig(t, p)
 	cfg.Output.Screenshots = "off"
@@ -198,6 +199,7 @@ func TestSessionReuseAndRefresh(t *testing.T) {
 
 // --no-session: nothing read, nothing written.
 func TestNoSession(t *testing.T) {
+	t.Parallel()
 	p := fakeportal.StartT(t, fakeportal.Options{})
 	cfg := testConfig(t, p)
 	cfg.Output.Screenshots = "off"
@@ -215,6 +217,7 @@ func TestNoSession(t *testing.T) {
 // solves the captcha, saves the session; the next run succeeds without
 // meeting the captcha again.
 func TestCaptchaThenLogin(t *testing.T) {
+	t.Parallel()
 	p := fakeportal.StartT(t, fakeportal.Options{Faults: fakeportal.Faults{CaptchaOn: "xero"}, XeroTwoStep: true})
 	cfg := testConfig(t, p)
 	cfg.Output.Screenshots = "off"

@@ -76,6 +76,7 @@ var cardShot = shots.Shot{File: "card.png", Show: shots.ShowSection, Of: []strin
 // one solid block in the written picture, and the secret field is framed in
 // purple.
 func TestShotMasksEverySecret(t *testing.T) {
+	t.Parallel()
 	s := shotSession(t, "")
 	path, err := s.takeShot(s.tabs[TabProvider], s.tabs[TabProvider], cardShot)
 	if err != nil {
@@ -107,6 +108,7 @@ func TestShotMasksEverySecret(t *testing.T) {
 // the secret field shows through the mask; the pixels say so, the shot is
 // not written and the error is a page mismatch (exit 4).
 func TestShotDrawnOverIsNotWritten(t *testing.T) {
+	t.Parallel()
 	s := shotSession(t, "#over")
 	_, err := s.takeShot(s.tabs[TabProvider], s.tabs[TabProvider], cardShot)
 	var ue *shots.UnmaskedError
