@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +28,24 @@ import (
 )
 
 func TestMain(m *testing.M) { browsertest.Main(m) }
+
+// runSlots bounds how many runs the package's tests drive at once: one more
+// than the cores (BOT_TEST_RUNS overrides it). The tests run side by side,
+// and beyond that a run's steps starve: with seven runs at once on two
+// cores, sign-ins took 8 s and failed their steps' 8 s timeout. A run waits
+// for a slot before it starts, so the clock of its steps starts with it.
+var runSlots = make(chan struct{}, func() int {
+	if n, err := strconv.Atoi(os.Getenv("BOT_TEST_RUNS")); err == nil && n > 0 {
+		return n
+	}
+	return runtime.NumCPU() + 1
+}())
+
+// runSlot waits for a slot for one run; release gives it back.
+func runSlot() (release func()) {
+	runSlots <- struct{}{}
+	return func() { <-runSlots }
+}
 
 // testConfig points the bot at the replicas, with their demo accounts.
 func testConfig(t *testing.T, p *fakeportal.Portals) *config.Config {
@@ -93,9 +113,11 @@ func runWith(t *testing.T, cfg *config.Config, provider string, with func(*flows
 	if with != nil {
 		with(env)
 	}
+	release := runSlot()
 	tab, drop := browsertest.Session(t)
 	sum, err := flows.RunProvider(tab, env, provider)
 	drop()
+	release()
 	t.Logf("progress:\n%s", progress.String())
 	var b strings.Builder
 	b.WriteString(progress.String())

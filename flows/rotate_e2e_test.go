@@ -45,6 +45,7 @@ func rotate(t *testing.T, cfg *config.Config, provider string, opts flows.Rotate
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer runSlot()()
 	ctx, cancel := context.WithCancel(browsertest.Tab(t))
 	defer cancel()
 	progress := &stopWriter{marker: stopAt, stop: cancel}

@@ -43,7 +43,9 @@ func runFresh(t *testing.T, cfg *config.Config, provider string) result {
 	log := zap.New(zapcore.NewTee(zaptest.NewLogger(t).Core(), obs))
 	var progress bytes.Buffer
 	env := &flows.Env{Config: cfg, Log: log, Progress: &progress, Now: time.Now, Selectors: sel, Mode: flows.ModeRun}
+	release := runSlot()
 	sum, err := flows.RunProvider(browsertest.IsolatedTab(t), env, provider)
+	release()
 	return printed(t, progress.String(), logs, sum, err)
 }
 
