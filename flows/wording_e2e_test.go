@@ -158,7 +158,8 @@ func TestDriftSeeds(t *testing.T) {
 		n = v
 	}
 	// The seeds run side by side: a run that stops waits out its step
-	// timeout for an element, which costs the machine nothing.
+	// timeout for an element, which costs the machine nothing (it holds
+	// one of the runs' slots meanwhile, runSlots).
 	var mu sync.Mutex
 	completed, runs := 0, 0
 	t.Run("seeds", func(t *testing.T) {
