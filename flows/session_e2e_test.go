@@ -44,7 +44,7 @@ func runFresh(t *testing.T, cfg *config.Config, provider string) result {
 	var progress bytes.Buffer
 	env := &flows.Env{Config: cfg, Log: log, Progress: &progress, Now: time.Now, Selectors: sel, Mode: flows.ModeRun}
 	release := runSlot()
-	sum, err := flows.RunProvider(browsertest.IsolatedTab(t), env, provider)
+	sum, err := flows.RunProvider(browsertest.Tab(t), env, provider)
 	release()
 	return printed(t, progress.String(), logs, sum, err)
 }
@@ -239,7 +239,7 @@ func TestCaptchaThenLogin(t *testing.T) {
 	progress := &watch{want: "solve the check in the browser window", seen: make(chan struct{})}
 	obs, logs := observer.New(zap.DebugLevel)
 	env := &flows.Env{Config: cfg, Log: zap.New(zapcore.NewTee(zaptest.NewLogger(t).Core(), obs)), Progress: progress, Now: time.Now, Selectors: sel}
-	tab := browsertest.IsolatedTab(t)
+	tab := browsertest.Tab(t)
 	solved := make(chan error, 1)
 	go func() {
 		select { // the person acts once the bot asked for help

@@ -67,8 +67,9 @@ func Browser(t testing.TB) context.Context {
 	return browserC
 }
 
-// Tab opens a new tab in a new browser context of the shared browser,
-// closed when the test ends.
+// Tab opens a new tab in a new browser context of the shared browser
+// (cookies, storage, cache of its own: what a new browser process would
+// see), closed when the test ends.
 func Tab(t testing.TB) context.Context {
 	t.Helper()
 	tab, _ := Session(t)

@@ -12,7 +12,7 @@ import (
 // local storage of the page shown), as a run does after signing in.
 func BenchmarkCapture(b *testing.B) {
 	x, y := newSite(b, "x"), newSite(b, "y")
-	tab := browsertest.IsolatedTab(b)
+	tab := browsertest.Tab(b)
 	for _, u := range []string{y.URL, x.URL} {
 		if err := navigateErr(tab, u+"/"); err != nil {
 			b.Fatal(err)
@@ -30,7 +30,7 @@ func BenchmarkCapture(b *testing.B) {
 // through the helper tab.
 func BenchmarkRestore(b *testing.B) {
 	x, y := newSite(b, "x"), newSite(b, "y")
-	tab := browsertest.IsolatedTab(b)
+	tab := browsertest.Tab(b)
 	for _, u := range []string{x.URL, y.URL} {
 		if err := navigateErr(tab, u+"/"); err != nil {
 			b.Fatal(err)
@@ -40,7 +40,7 @@ func BenchmarkRestore(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	fresh := browsertest.IsolatedTab(b)
+	fresh := browsertest.Tab(b)
 	for b.Loop() {
 		if err := session.Restore(fresh, st, []string{x.URL, y.URL}, time.Now()); err != nil {
 			b.Fatal(err)

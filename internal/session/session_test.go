@@ -68,7 +68,7 @@ func TestCaptureRestoreRoundTrip(t *testing.T) {
 	portal, other := newSite(t, "portal"), newSite(t, "other")
 	origins := []string{portal.URL}
 
-	a := browsertest.IsolatedTab(t)
+	a := browsertest.Tab(t)
 	navigate(t, a, other.URL+"/")
 	navigate(t, a, portal.URL+"/")
 	st, err := session.Capture(a, origins, nil)
@@ -107,7 +107,7 @@ func TestCaptureRestoreRoundTrip(t *testing.T) {
 	}
 
 	hits := portal.hits.Load()
-	fresh := browsertest.IsolatedTab(t)
+	fresh := browsertest.Tab(t)
 	if err := session.Restore(fresh, back, origins, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestExpiredCookiesAreNotRestored(t *testing.T) {
 		{Name: "old", Value: "expired-value", Domain: "127.0.0.1", Path: "/", Expires: float64(time.Now().Add(-time.Hour).Unix())},
 		{Name: "new", Value: "live-value", Domain: "127.0.0.1", Path: "/", Expires: -1},
 	}}
-	tab := browsertest.IsolatedTab(t)
+	tab := browsertest.Tab(t)
 	if err := session.Restore(tab, st, []string{portal.URL}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
