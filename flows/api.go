@@ -77,9 +77,9 @@ type Env struct {
 	// Nil: no picture.
 	Captures *checkreport.Captures
 	// CheckWait, when set, is how long a check waits for each element once
-	// its page is ready, instead of CheckWait: the tests shorten it to show
-	// that a page's last look, not the clock, tells a reworded element from
-	// a missing one.
+	// its page is ready, instead of the package's CheckWait: the tests
+	// shorten it to show that a page's last look, not the clock, tells a
+	// reworded element from a missing one.
 	CheckWait time.Duration
 }
 
