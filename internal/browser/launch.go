@@ -116,6 +116,7 @@ func AllocatorOptions(execPath string, vp config.Viewport) []chromedp.ExecAlloca
 func start(ctx context.Context, cfg config.Browser, log *zap.Logger) (context.Context, func(), error) {
 	var allocCtx context.Context
 	var cancelAlloc context.CancelFunc
+	var launchedProfile string // the profile of a browser the bot launched
 	if cfg.RemoteURL != "" {
 		log.Info("attaching to a running browser", zap.String("url", cfg.RemoteURL))
 		allocCtx, cancelAlloc = remote.NewAllocator(ctx, cfg.RemoteURL)
@@ -147,7 +148,7 @@ func start(ctx context.Context, cfg config.Browser, log *zap.Logger) (context.Co
 		if err != nil {
 			return nil, nil, fail.Wrap(fail.Unavailable, fmt.Errorf("browser: create a profile: %w", err))
 		}
-		opts = append(opts, chromedp.UserDataDir(profile))
+		opts = append(opts, chromedp.UserDataDir(profile), chromedp.ModifyCmdFunc(ownGroup))
 		allocCtx, cancelAlloc = chromedp.NewExecAllocator(ctx, opts...)
 		cancel := cancelAlloc
 		cancelAlloc = func() {
@@ -155,6 +156,7 @@ func start(ctx context.Context, cfg config.Browser, log *zap.Logger) (context.Co
 			killUsing(profile)
 			_ = os.RemoveAll(profile)
 		}
+		launchedProfile = profile
 	}
 	opts := []chromedp.ContextOption{chromedp.WithErrorf(func(f string, a ...any) { log.Debug("cdp: " + fmt.Sprintf(f, a...)) })}
 	if cfg.RemoteURL != "" {
@@ -166,18 +168,28 @@ func start(ctx context.Context, cfg config.Browser, log *zap.Logger) (context.Co
 	}
 	tab, cancelTab := chromedp.NewContext(allocCtx, opts...)
 	stop := func() {
+		c := chromedp.FromContext(tab)
+		if launchedProfile == "" || c == nil || c.Browser == nil || c.Browser.Process() == nil {
+			cancelTab()
+			cancelAlloc()
+			return
+		}
 		// A browser the bot launched is killed with its helpers at once
 		// (its profile is temporary and the sessions were saved over the
-		// protocol): nothing is left to write in the profile when it is
-		// removed, and nothing to wait for (0.1 s sooner than a kill of
-		// the main process alone).
-		if c := chromedp.FromContext(tab); cfg.RemoteURL == "" && c != nil && c.Browser != nil {
-			if p := c.Browser.Process(); p != nil {
-				killTree(p.Pid)
-			}
-		}
-		cancelTab()
-		cancelAlloc()
+		// protocol): nothing is left to write in the profile, which goes
+		// at once. The kernel then tears the processes down (60–80 ms for
+		// a browser that has run a job, measured), and chromedp waits for
+		// that before its contexts end: that wait, the look for helpers
+		// that left the group and the contexts' end run on their own, so
+		// the bot's exit does not wait for them.
+		pid := c.Browser.Process().Pid
+		killGroup(pid)
+		_ = os.RemoveAll(launchedProfile)
+		go func() {
+			killTree(pid)
+			cancelTab()
+			cancelAlloc()
+		}()
 	}
 	// The first Do starts the browser and opens the tab, with no timeout of
 	// its own, so the browser lives as long as ctx and not as long as a step.
