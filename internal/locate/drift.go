@@ -346,6 +346,7 @@ func (f *Finder) pool(ctx context.Context, root runtime.RemoteObjectID, loc sele
 	case "label":
 		return f.names(ctx, root, nil, true)
 	}
+	f.held = true
 	obj, err := callOn(ctx, root, jsTexts, f.group, true, 400)
 	if err != nil {
 		return nil, err

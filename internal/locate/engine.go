@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -30,12 +32,28 @@ import (
 // WorldName is the name of the bot's isolated world (shown by DevTools).
 const WorldName = "portalbot"
 
+// sayBinding is the function the bot's world has to tell the bot what a
+// look found (Runtime.addBinding, in that world alone): a look's answer
+// then takes one call. Its events come on the tab's session before the
+// call's answer, in the order the page sent them.
+const sayBinding = "__portalbotSay"
+
 // tabWorld is what the bot knows of its world in one tab.
 type tabWorld struct {
 	mu      sync.Mutex
 	ctx     runtime.ExecutionContextID // the world of the current document; 0 when unknown
 	unique  string                     // its unique id (what a destroyed event names)
 	changed chan struct{}              // closed (and replaced) when ctx changes
+	said    map[string]string          // what looks told through sayBinding, by token, until taken
+}
+
+// take returns (and forgets) what the look of token told.
+func (t *tabWorld) take(token string) (string, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	v, ok := t.said[token]
+	delete(t.said, token)
+	return v, ok
 }
 
 func (t *tabWorld) get() runtime.ExecutionContextID {
@@ -208,10 +226,25 @@ func watch(ctx context.Context, tab target.ID, tw *tabWorld) error {
 			tw.mu.Unlock()
 		case *runtime.EventExecutionContextsCleared:
 			tw.set(0, "")
+		case *runtime.EventBindingCalled:
+			if ev.Name != sayBinding {
+				return
+			}
+			if token, info, ok := strings.Cut(ev.Payload, " "); ok {
+				tw.mu.Lock()
+				if tw.said == nil {
+					tw.said = map[string]string{}
+				}
+				tw.said[token] = info
+				tw.mu.Unlock()
+			}
 		}
 	})
 	if err != nil {
 		return fmt.Errorf("locate: follow the tab's documents: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, runtime.AddBinding, runtime.AddBindingParams{Name: sayBinding, ExecutionContextName: WorldName}); err != nil {
+		return fmt.Errorf("locate: add the page script's binding: %w", err)
 	}
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: jsEngine, WorldName: WorldName}); err != nil {
 		return fmt.Errorf("locate: register the page script: %w", err)
@@ -379,30 +412,17 @@ func (f *Finder) exact(ctx context.Context, els []*selectors.Element, d time.Dur
 		}
 	}
 	f.newGroup(ctx)
-	obj, id, err := onEngineIn(ctx, "find", f.group, false, d > 0, specs, d.Milliseconds())
+	token := strconv.FormatUint(tokens.Add(1), 10)
+	obj, id, err := onEngineIn(ctx, "find", f.group, false, d > 0, specs, d.Milliseconds(), token)
 	f.world = id
 	if err != nil {
+		f.held = true // it may have answered before the error
 		return nil, -1, 0, err
 	}
-	props, err := chromedp.Call(ctx, runtime.GetProperties, runtime.GetPropertiesParams{ObjectID: obj.ObjectID, OwnProperties: new(true)})
+	f.held = obj.ObjectID != "" // an element, or the array of a world without the binding
+	el, got, err := f.answer(ctx, obj, token)
 	if err != nil {
 		return nil, -1, 0, err
-	}
-	var el runtime.RemoteObjectID
-	var got found
-	for _, p := range props.Result {
-		if p.Value == nil {
-			continue
-		}
-		switch p.Name {
-		case "0":
-			el = p.Value.ObjectID
-		case "1":
-			var s string
-			if json.Unmarshal(p.Value.Value, &s) == nil {
-				_ = json.Unmarshal([]byte(s), &got)
-			}
-		}
 	}
 	f.href = got.Href
 	if got.Error != "" {
@@ -418,10 +438,56 @@ func (f *Finder) exact(ctx context.Context, els []*selectors.Element, d time.Dur
 	return &Match{Element: e, Index: got.Index, Locator: f.fill(e.Locators[got.Index]), Unwired: got.Unwired, obj: el, finder: f}, got.Which, 1, nil
 }
 
-// newGroup releases the page objects of the finder's previous look and
-// starts a new group for this one.
+// tokens numbers the looks, so that what a look tells through sayBinding
+// is matched to its call.
+var tokens atomic.Uint64
+
+// answer reads a look's answer: the element, and what the look told
+// through sayBinding before it answered; or, from a world without the
+// binding, both from the array it answered with (a second call).
+func (f *Finder) answer(ctx context.Context, obj *runtime.RemoteObject, token string) (runtime.RemoteObjectID, found, error) {
+	var got found
+	if obj.Subtype != runtime.RemoteObjectSubtypeArray {
+		_, tw, err := followed(ctx)
+		if err != nil {
+			return "", got, err
+		}
+		info, ok := tw.take(token)
+		if !ok {
+			return "", got, errors.New("locate: page script: the look told nothing")
+		}
+		if err := json.Unmarshal([]byte(info), &got); err != nil {
+			return "", got, fmt.Errorf("locate: page script: %w", err)
+		}
+		return obj.ObjectID, got, nil
+	}
+	props, err := chromedp.Call(ctx, runtime.GetProperties, runtime.GetPropertiesParams{ObjectID: obj.ObjectID, OwnProperties: new(true)})
+	if err != nil {
+		return "", got, err
+	}
+	var el runtime.RemoteObjectID
+	for _, p := range props.Result {
+		if p.Value == nil {
+			continue
+		}
+		switch p.Name {
+		case "0":
+			el = p.Value.ObjectID
+		case "1":
+			var s string
+			if json.Unmarshal(p.Value.Value, &s) == nil {
+				_ = json.Unmarshal([]byte(s), &got)
+			}
+		}
+	}
+	return el, got, nil
+}
+
+// newGroup releases the page objects of the finder's previous look, when
+// it kept any (a look that found nothing keeps none: the polls of a wait
+// cost no release), and starts a new group for this one.
 func (f *Finder) newGroup(ctx context.Context) {
-	if g := f.group; g != "" {
+	if g := f.group; g != "" && f.held {
 		// Nothing waits for it: the objects of another group are not the
 		// next look's, and a tab that is gone has released them already.
 		go func() {
@@ -430,7 +496,7 @@ func (f *Finder) newGroup(ctx context.Context) {
 			_, _ = chromedp.Call(rctx, runtime.ReleaseObjectGroup, runtime.ReleaseObjectGroupParams{ObjectGroup: g})
 		}()
 	}
-	f.group = fmt.Sprintf("portalbot-%d", groups.Add(1))
+	f.group, f.held = fmt.Sprintf("portalbot-%d", groups.Add(1)), false
 }
 
 // slice is how long one wait in the page lasts: until d (from start) when

@@ -104,6 +104,7 @@ type Finder struct {
 	// changed (the run reports them).
 	OnDrift func(Drift)
 	group   string
+	held    bool   // the group holds page objects: newGroup releases it
 	closest string // what the last drift attempt came nearest to
 	href    string // the address of the document of the last exact look
 	// world is the execution context (document) of the last exact look,
@@ -458,6 +459,7 @@ func (f *Finder) document(ctx context.Context) (runtime.RemoteObjectID, error) {
 		if err != nil {
 			return "", err
 		}
+		f.held = true
 		r, err := chromedp.Call(ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: "document", ContextID: id, ObjectGroup: f.group})
 		if err != nil && try == 0 && stale(err) {
 			continue
@@ -496,6 +498,7 @@ func (f *Finder) candidates(ctx context.Context, root runtime.RemoteObjectID, el
 		}
 		loc.Near = ""
 	}
+	f.held = true
 	arr, err := call(ctx, root, jsCands, f.group, false, false, toJSLoc(loc), anchor)
 	if err != nil {
 		return nil, "", nil, err

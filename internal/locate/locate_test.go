@@ -191,6 +191,37 @@ func TestFindByWhatAPersonSees(t *testing.T) {
 	}
 }
 
+// A look is one call: the page script tells what it found through the
+// bot's binding and answers with the element. A world without the binding
+// answers with both in an array, read with a second call: the same match.
+func TestLookWithAndWithoutTheBinding(t *testing.T) {
+	ctx := open(t, `<label for="a">App name</label><input id="a" value="v1"><button>Create app</button>`, 15*time.Second)
+	els := []*selectors.Element{
+		el("name", nil, selectors.Locator{Label: "App name"}),
+		el("create", nil, selectors.Locator{Role: "button", Name: "Create app"}, selectors.Locator{Role: "button", Name: "Create"}),
+	}
+	for _, binding := range []bool{true, false} {
+		if !binding {
+			if err := locate.DropSayForTest(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, e := range els {
+			f := &locate.Finder{}
+			m, err := f.Find(ctx, e)
+			if err != nil {
+				t.Fatalf("binding %v: %s: %v", binding, e.Name, err)
+			}
+			if m.Element != e || m.Index != 0 {
+				t.Errorf("binding %v: %s: found %s by locator %d", binding, e.Name, m.Element.Name, m.Index)
+			}
+		}
+		if m, _, err := (&locate.Finder{}).Probe(ctx, el("gone", nil, selectors.Locator{Role: "button", Name: "Delete app"})); err != nil || m != nil {
+			t.Errorf("binding %v: Probe of a missing button = %v, %v; want nothing", binding, m, err)
+		}
+	}
+}
+
 // A page drawn by script after a fetch, with a dialog that fades and scales
 // in, and a banner that shifts the layout: the bot waits and clicks right.
 func TestWaitsForRenderingAndTransitions(t *testing.T) {

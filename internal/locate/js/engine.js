@@ -213,20 +213,32 @@
   };
 
   // pack is the answer to the bot: the element (a reference) and what it
-  // needs to know of the look, as JSON (one call reads both).
-  const pack = (r) => [r.el || null, JSON.stringify({index: r.index ?? -1, unwired: r.unwired || "", most: r.most || 0,
-    which: r.which ?? -1, timeout: !!r.timeout, error: r.error || "", href: location.href})];
+  // needs to know of the look, as JSON. With a token and the bot's binding
+  // in this world, the JSON goes to the bot through the binding (an event
+  // that reaches it before the call's answer) and the answer is the
+  // element: one call. Else the answer is [element, JSON], which the bot
+  // reads with a second call.
+  const pack = (token) => (r) => {
+    const info = JSON.stringify({index: r.index ?? -1, unwired: r.unwired || "", most: r.most || 0,
+      which: r.which ?? -1, timeout: !!r.timeout, error: r.error || "", href: location.href});
+    const say = globalThis.__portalbotSay;
+    if (token && typeof say === "function") {
+      say(token + " " + info);
+      return r.el || null;
+    }
+    return [r.el || null, info];
+  };
 
   let guard = null;
   let waited = false; // changed has been called in this document
 
   globalThis.__portalbot = {
     // find resolves specs once, or waits up to ms for the first of them.
-    find(doc, specs, ms) {
-      if (!(ms > 0)) return pack(first(doc, specs));
+    find(doc, specs, ms, token) {
+      if (!(ms > 0)) return pack(token)(first(doc, specs));
       let most = 0;
       return until(() => { const r = first(doc, specs); most = Math.max(most, r.most); return r.el ? r : null; },
-        ms, () => ({most, timeout: true})).then(pack);
+        ms, () => ({most, timeout: true})).then(pack(token));
     },
     // gone waits up to ms until spec no longer resolves: true when it did.
     gone(doc, spec, ms) {
