@@ -77,8 +77,9 @@ type Session struct {
 	Provider string
 	Summary  *report.Summary
 
-	tabs map[string]context.Context // by Step.Tab, guarded by mu
-	t0   time.Time                  // the run's start: step times are from here
+	tabs  map[string]context.Context // by Step.Tab, guarded by mu
+	first context.Context            // the browser's first tab, whose lane firstTab says; the others open beside it
+	t0    time.Time                  // the run's start: step times are from here
 
 	// Found by the steps.
 	ClientID     string
@@ -103,7 +104,7 @@ type Session struct {
 
 func newSession(tab context.Context, env *Env, provider string) *Session {
 	s := &Session{
-		Env: env, Provider: provider, tabs: map[string]context.Context{TabProvider: tab}, t0: env.Now(),
+		Env: env, Provider: provider, tabs: map[string]context.Context{firstTab(provider): tab}, first: tab, t0: env.Now(),
 		vars:    map[string]string{"app": env.Config.App.Name},
 		Summary: &report.Summary{Provider: provider, Mode: string(env.Mode), App: report.App{Name: env.Config.App.Name}, Steps: []report.Step{}},
 	}
@@ -201,18 +202,27 @@ func (s *Session) watchConsole(tab context.Context) {
 	}()
 }
 
+// firstTab is the lane that gets the browser's first tab, open and ready
+// when the run starts: the job's longer path (ProviderFlow.CodatFirst),
+// the provider's unless said otherwise.
+func firstTab(provider string) string {
+	if p, err := providerNamed(provider); err == nil && p.Provider != nil && p.Provider.CodatFirst {
+		return TabCodat
+	}
+	return TabProvider
+}
+
 // tab returns the chromedp context of the named tab, opening it in the same
 // browser (and browser context) on first use: the guide keeps the
 // provider's page open while the keys go into Codat.
 func (s *Session) tab(name string) (context.Context, error) {
 	s.mu.Lock()
 	t, ok := s.tabs[name]
-	main := s.tabs[TabProvider]
 	s.mu.Unlock()
 	if ok {
 		return t, nil
 	}
-	t, _ = chromedp.NewContext(main)
+	t, _ = chromedp.NewContext(s.first)
 	if err := chromedp.Do(t); err != nil {
 		return nil, fmt.Errorf("open the %s tab: %w", name, err)
 	}
@@ -490,7 +500,7 @@ func (r *runner) step(ctx context.Context, tabName string, st Step) error {
 		stop()
 		cancel()
 	} else {
-		tab, _ = s.tab(TabProvider)
+		tab = s.first
 	}
 	end := s.Env.Now()
 	if r.isAbandoned() {

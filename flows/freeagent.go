@@ -53,6 +53,9 @@ var freeagentPortal = &Portal{
 		},
 		Rotate:         func(r *rotation) Flow { return r.freeagentSteps() },
 		RegenerateOnly: true,
+		// Four pages here against Codat's seven, with its 0.7 s Enable
+		// dialog: Codat's sign-in starts at once, FreeAgent's beside it.
+		CodatFirst: true,
 	},
 }
 

@@ -66,6 +66,11 @@ type ProviderFlow struct {
 	// regenerates (the old one stops at once): bot rotate needs
 	// --accept-gap.
 	RegenerateOnly bool
+	// CodatFirst: Codat's part is the longer path of this provider's job
+	// (its sign-in, settings and Enable dialog take more pages than the
+	// provider's app), so Codat's steps take the browser's first tab,
+	// ready when the run starts, and the provider's tab opens beside it.
+	CodatFirst bool
 }
 
 // Flow is a provider's part of a run: its steps, the step that has the keys

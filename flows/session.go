@@ -169,7 +169,7 @@ func (s *Session) saveSessions(ctx context.Context) {
 	for _, portal := range sessionPortals(s.Provider) {
 		if s.isReady(portal) {
 			s.mu.Lock()
-			main := s.tabs[TabProvider]
+			main := s.first
 			var pages []context.Context
 			for _, t := range s.tabs {
 				pages = append(pages, t)
