@@ -90,23 +90,18 @@ func TestLaunch(t *testing.T) {
 	if _, err := os.Stat(profile); !os.IsNotExist(err) {
 		t.Errorf("the profile %s is still there after stop (%v)", profile, err)
 	}
-	// Killed, they go as soon as the kernel has torn them down: stop does
-	// not wait for that.
-	left := func() (pids []int) {
-		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-		for _, f := range procs {
-			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
-			if b, _ := os.ReadFile(f); strings.Contains(string(b), "--user-data-dir="+profile) && browsertest.Alive(pid) {
-				pids = append(pids, pid)
-			}
+	// Killed, they go once the kernel has torn them down: stop does not
+	// wait for that.
+	var named []int
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, f := range procs {
+		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
+		if b, _ := os.ReadFile(f); strings.Contains(string(b), "--user-data-dir="+profile) {
+			named = append(named, pid)
 		}
-		return pids
 	}
-	for deadline := time.Now().Add(5 * time.Second); len(left()) > 0 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if pids := left(); len(pids) > 0 {
-		t.Errorf("processes %v still name the profile 5 s after stop", pids)
+	for _, pid := range browsertest.StillAlive(named, 5*time.Second) {
+		t.Errorf("process %d still names the profile 5 s after stop", pid)
 	}
 }
 

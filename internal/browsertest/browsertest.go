@@ -155,3 +155,24 @@ func Alive(pid int) bool {
 	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 	return len(f) > 0 && f[0] != "Z"
 }
+
+// StillAlive waits, up to d, until none of pids is alive, and returns those
+// that still are then. A process killed with SIGKILL runs no code of its
+// own after the kill, but the kernel takes a while (tens of ms for a
+// browser) to tear it down: a test of a process that was killed looks for
+// it to be gone, not gone at once.
+func StillAlive(pids []int, d time.Duration) []int {
+	deadline := time.Now().Add(d)
+	for {
+		var alive []int
+		for _, p := range pids {
+			if Alive(p) {
+				alive = append(alive, p)
+			}
+		}
+		if len(alive) == 0 || time.Now().After(deadline) {
+			return alive
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
