@@ -44,16 +44,37 @@ type tabWorld struct {
 	ctx     runtime.ExecutionContextID // the world of the current document; 0 when unknown
 	unique  string                     // its unique id (what a destroyed event names)
 	changed chan struct{}              // closed (and replaced) when ctx changes
-	said    map[string]string          // what looks told through sayBinding, by token, until taken
+	said    map[string]string          // what the looks in progress told through sayBinding, by token ("" not yet)
 }
 
-// take returns (and forgets) what the look of token told.
+// expect says a look of token is about to ask the page: what it tells is
+// kept until take.
+func (t *tabWorld) expect(token string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.said == nil {
+		t.said = map[string]string{}
+	}
+	t.said[token] = ""
+}
+
+// tell keeps what the look of token told, when a look is waiting for it (a
+// wait the bot gave up on may still answer later: that is dropped).
+func (t *tabWorld) tell(token, info string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.said[token]; ok {
+		t.said[token] = info
+	}
+}
+
+// take returns what the look of token told, and stops waiting for it.
 func (t *tabWorld) take(token string) (string, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	v, ok := t.said[token]
+	v := t.said[token]
 	delete(t.said, token)
-	return v, ok
+	return v, v != ""
 }
 
 func (t *tabWorld) get() runtime.ExecutionContextID {
@@ -231,12 +252,7 @@ func watch(ctx context.Context, tab target.ID, tw *tabWorld) error {
 				return
 			}
 			if token, info, ok := strings.Cut(ev.Payload, " "); ok {
-				tw.mu.Lock()
-				if tw.said == nil {
-					tw.said = map[string]string{}
-				}
-				tw.said[token] = info
-				tw.mu.Unlock()
+				tw.tell(token, info)
 			}
 		}
 	})
@@ -412,15 +428,21 @@ func (f *Finder) exact(ctx context.Context, els []*selectors.Element, d time.Dur
 		}
 	}
 	f.newGroup(ctx)
+	_, tw, err := followed(ctx)
+	if err != nil {
+		return nil, -1, 0, err
+	}
 	token := strconv.FormatUint(tokens.Add(1), 10)
+	tw.expect(token)
 	obj, id, err := onEngineIn(ctx, "find", f.group, false, d > 0, specs, d.Milliseconds(), token)
 	f.world = id
+	info, told := tw.take(token)
 	if err != nil {
 		f.held = true // it may have answered before the error
 		return nil, -1, 0, err
 	}
 	f.held = obj.ObjectID != "" // an element, or the array of a world without the binding
-	el, got, err := f.answer(ctx, obj, token)
+	el, got, err := f.answer(ctx, obj, info, told)
 	if err != nil {
 		return nil, -1, 0, err
 	}
@@ -443,17 +465,13 @@ func (f *Finder) exact(ctx context.Context, els []*selectors.Element, d time.Dur
 var tokens atomic.Uint64
 
 // answer reads a look's answer: the element, and what the look told
-// through sayBinding before it answered; or, from a world without the
-// binding, both from the array it answered with (a second call).
-func (f *Finder) answer(ctx context.Context, obj *runtime.RemoteObject, token string) (runtime.RemoteObjectID, found, error) {
+// through sayBinding before it answered (info, when told); or, from a
+// world without the binding, both from the array it answered with (a
+// second call).
+func (f *Finder) answer(ctx context.Context, obj *runtime.RemoteObject, info string, told bool) (runtime.RemoteObjectID, found, error) {
 	var got found
 	if obj.Subtype != runtime.RemoteObjectSubtypeArray {
-		_, tw, err := followed(ctx)
-		if err != nil {
-			return "", got, err
-		}
-		info, ok := tw.take(token)
-		if !ok {
+		if !told {
 			return "", got, errors.New("locate: page script: the look told nothing")
 		}
 		if err := json.Unmarshal([]byte(info), &got); err != nil {
