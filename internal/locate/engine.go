@@ -260,7 +260,7 @@ func watch(ctx context.Context, tab target.ID, tw *tabWorld) error {
 		return fmt.Errorf("locate: follow the tab's documents: %w", err)
 	}
 	if _, err := chromedp.Call(ctx, runtime.AddBinding, runtime.AddBindingParams{Name: sayBinding, ExecutionContextName: WorldName}); err != nil {
-		return fmt.Errorf("locate: add the page script's binding: %w", err)
+		return fmt.Errorf("locate: add the page script's binding (Runtime.addBinding in a named world, which an old Chromium lacks: use a current one, e.g. Debian's chromium-headless-shell, `make browser`): %w", err)
 	}
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: jsEngine, WorldName: WorldName}); err != nil {
 		return fmt.Errorf("locate: register the page script: %w", err)
@@ -472,7 +472,10 @@ func (f *Finder) answer(ctx context.Context, obj *runtime.RemoteObject, info str
 	var got found
 	if obj.Subtype != runtime.RemoteObjectSubtypeArray {
 		if !told {
-			return "", got, errors.New("locate: page script: the look told nothing")
+			// The binding's event comes before the call's answer on the
+			// tab's session; a browser that broke that order would land
+			// here, on every look.
+			return "", got, errors.New("locate: page script: the look answered before telling what it found (the browser delivered the binding's event late); run again, and report the browser's version if it repeats")
 		}
 		if err := json.Unmarshal([]byte(info), &got); err != nil {
 			return "", got, fmt.Errorf("locate: page script: %w", err)
