@@ -8,6 +8,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
@@ -28,6 +30,11 @@ var (
 	browserC context.Context
 	stop     func()
 	startErr error
+
+	pagesOnce sync.Once
+	pagesC    context.Context
+	pagesErr  error
+	holder    *httptest.Server
 )
 
 // Viewport is the size every test tab gets.
@@ -42,7 +49,19 @@ var Viewport = config.Viewport{Width: 1280, Height: 800, Scale: 1}
 // in other browser contexts keep renderers of their own. Two pages on one
 // main thread also make for harsher timing: looks land on pages still
 // loading.
-var Args = []string{"--renderer-process-limit=1"}
+var Args = append([]string{"--renderer-process-limit=1"}, extraArgs()...)
+
+// extraArgs are flags added from BOT_TEST_BROWSER_ARGS (comma-separated),
+// to try a flag on the tests' browser without a change to the code.
+func extraArgs() []string {
+	var out []string
+	for _, a := range strings.Split(os.Getenv("BOT_TEST_BROWSER_ARGS"), ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
 
 // Main runs the tests of a package and closes the shared browser after them.
 // Call it from TestMain.
@@ -50,6 +69,9 @@ func Main(m *testing.M) {
 	code := m.Run()
 	if stop != nil {
 		stop()
+	}
+	if holder != nil {
+		holder.Close()
 	}
 	os.Exit(code)
 }
@@ -89,6 +111,48 @@ func Session(t testing.TB) (tab context.Context, drop func()) {
 		t.Fatalf("open tab: %v", err)
 	}
 	return ctx, cancel
+}
+
+// Page opens a new tab in the browser context that the test binary's pages
+// share, closed when the test ends. It is for tests of what a page shows,
+// served by the test itself: they need no cookie or storage of their own,
+// and a tab there costs a fraction of one in a context of its own. One tab
+// of the context stays on a loopback page of this package for the binary's
+// life, so the renderer that 127.0.0.1's pages share stays up between tests
+// (tabs are its users: a renderer with none exits, and the next tab would
+// start another, about 0.25 core-seconds). A test that navigates its tab
+// from case to case pays only the navigations.
+func Page(t testing.TB) context.Context {
+	t.Helper()
+	b := Browser(t)
+	pagesOnce.Do(func() {
+		pagesC, _ = chromedp.NewContext(b, chromedp.WithNewBrowserContext())
+		pagesErr = chromedp.Do(pagesC, chromedp.Navigate(holderURL()))
+	})
+	if pagesErr != nil {
+		t.Fatalf("open the pages' browser context: %v", pagesErr)
+	}
+	ctx, cancel := chromedp.NewContext(pagesC)
+	t.Cleanup(cancel)
+	vp := Viewport
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(vp.Width), int64(vp.Height))); err != nil {
+		t.Fatalf("open tab: %v", err)
+	}
+	return ctx
+}
+
+var holderOnce sync.Once
+
+// holderURL is the loopback page that holds a browser context's renderer
+// (Page, Recycled), served until the test binary ends.
+func holderURL() string {
+	holderOnce.Do(func() {
+		holder = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = w.Write([]byte("<!doctype html><title>holder</title>"))
+		}))
+	})
+	return holder.URL
 }
 
 // Remote starts a headless browser of its own that processes attach to

@@ -2,6 +2,7 @@ package locate_test
 
 import (
 	"errors"
+	"portalbot/internal/browsertest"
 	"strings"
 	"testing"
 	"time"
@@ -119,9 +120,10 @@ func TestFollowsRewordingSafely(t *testing.T) {
 			`<div><p>Will Xero data feed a machine learning system?</p><label><input type=radio name=a value=ay>Yes</label><label><input type=radio name=a value=an>No</label></div>`,
 			keywords(el("e", nil, selectors.Locator{Role: "radio", Name: "No", Near: ai}), "AI", "train"), "", ""},
 	}
+	tab := browsertest.Page(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx := open(t, tt.html, 15*time.Second)
+			ctx := show(t, tab, tt.html, 15*time.Second)
 			f := &locate.Finder{}
 			m, _, err := f.Probe(ctx, tt.el)
 			if err != nil {

@@ -34,11 +34,18 @@ func serve(t testing.TB, body string) string {
 // timeout (and at the end of the test).
 func open(t testing.TB, body string, timeout time.Duration) context.Context {
 	t.Helper()
-	ctx := browsertest.Tab(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(serve(t, body))); err != nil {
+	return show(t, browsertest.Page(t), body, timeout)
+}
+
+// show shows body in tab, a new document for each case of a table, and
+// returns the tab's context, ended after timeout (and at the end of the
+// test).
+func show(t testing.TB, tab context.Context, body string, timeout time.Duration) context.Context {
+	t.Helper()
+	if err := chromedp.Do(tab, chromedp.Navigate(serve(t, body))); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(tab, timeout)
 	t.Cleanup(cancel)
 	return ctx
 }
@@ -159,9 +166,10 @@ func TestFindByWhatAPersonSees(t *testing.T) {
 		"a dialog's button is not its title":                        "the only dialog open",
 		"a dialog named otherwise is not found by a title it shows": "the only dialog open",
 	}
+	tab := browsertest.Page(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx := open(t, tt.html, 15*time.Second)
+			ctx := show(t, tab, tt.html, 15*time.Second)
 			f := &locate.Finder{}
 			if tt.want == "" {
 				m, _, err := f.Probe(ctx, tt.el)
@@ -382,7 +390,7 @@ func TestLooksAtAPageWithoutItsBodyYet(t *testing.T) {
 		{"by role near a text", selectors.Locator{Role: "button", Name: "Continue", Near: "Welcome back"}},
 		{"a dialog by the title it shows", selectors.Locator{Role: "dialog", Name: "Sign in"}},
 	}
-	ctx := browsertest.Tab(t)
+	ctx := browsertest.Page(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// The head at once; the body 0.4 s later.
