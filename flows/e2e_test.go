@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,8 +96,10 @@ func expectMissing(steps ...string) func(*flows.Env) {
 }
 
 // runWith runs provider with the Env that with changes (nil: none), in a
-// tab of its own browser context, which it drops when the run returns: the
-// next run starts with no page and no cookie, like a new process.
+// tab of a browser context no other run holds meanwhile, which it empties
+// when the run returns (browsertest.Recycled: every tab closed, every
+// cookie, the replicas' storage and the HTTP cache cleared): the next run
+// starts with no page and no cookie, like a new process.
 func runWith(t *testing.T, cfg *config.Config, provider string, with func(*flows.Env)) result {
 	t.Helper()
 	if err := flows.ValidateConfig(cfg, provider); err != nil {
@@ -114,7 +117,7 @@ func runWith(t *testing.T, cfg *config.Config, provider string, with func(*flows
 		with(env)
 	}
 	release := runSlot()
-	tab, drop := browsertest.Session(t)
+	tab, drop := browsertest.Recycled(t, origins(cfg)...)
 	sum, err := flows.RunProvider(tab, env, provider)
 	drop()
 	release()
@@ -132,6 +135,18 @@ func runWith(t *testing.T, cfg *config.Config, provider string, with func(*flows
 		b.Write(js)
 	}
 	return result{sum: sum, err: err, printed: b.String()}
+}
+
+// origins are the origins of the portals cfg names: every origin a run of
+// the replicas visits.
+func origins(cfg *config.Config) []string {
+	var out []string
+	for _, u := range []string{cfg.Xero.LoginURL, cfg.Xero.DeveloperURL, cfg.FreeAgent.URL, cfg.Codat.URL, cfg.Codat.LoginURL} {
+		if o := browsertest.Origin(u); o != "" && !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // noLeak fails when a secret value is in what the run printed or in any
