@@ -46,7 +46,9 @@ func rotate(t *testing.T, cfg *config.Config, provider string, opts flows.Rotate
 		t.Fatal(err)
 	}
 	defer runSlot()()
-	ctx, cancel := context.WithCancel(browsertest.Tab(t))
+	tab, drop := browsertest.Recycled(t, origins(cfg)...)
+	defer drop()
+	ctx, cancel := context.WithCancel(tab)
 	defer cancel()
 	progress := &stopWriter{marker: stopAt, stop: cancel}
 	obs, logs := observer.New(zap.DebugLevel)

@@ -30,9 +30,9 @@ import (
 	"portalbot/selectors"
 )
 
-// runFresh runs provider in a browser context of its own, as a new bot
-// process with a fresh profile would: only the session files carry a
-// sign-in from one run to the next.
+// runFresh runs provider in a browser context emptied of what earlier runs
+// left (browsertest.Recycled), as a new bot process with a fresh profile
+// would: only the session files carry a sign-in from one run to the next.
 func runFresh(t *testing.T, cfg *config.Config, provider string) result {
 	t.Helper()
 	sel, err := selectors.Load(cfg.SelectorsDir)
@@ -44,7 +44,9 @@ func runFresh(t *testing.T, cfg *config.Config, provider string) result {
 	var progress bytes.Buffer
 	env := &flows.Env{Config: cfg, Log: log, Progress: &progress, Now: time.Now, Selectors: sel, Mode: flows.ModeRun}
 	release := runSlot()
-	sum, err := flows.RunProvider(browsertest.Tab(t), env, provider)
+	tab, drop := browsertest.Recycled(t, origins(cfg)...)
+	sum, err := flows.RunProvider(tab, env, provider)
+	drop()
 	release()
 	return printed(t, progress.String(), logs, sum, err)
 }

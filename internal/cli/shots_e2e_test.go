@@ -48,8 +48,8 @@ func shoot(t *testing.T, opts fakeportal.Options, args ...string) shootResult {
 
 // onReplicas runs bot with args against the replicas p, with a clean
 // environment (no BOT_ variables from the developer's shell), the real
-// Factory and a tab of the shared test browser, its output in a fresh
-// directory.
+// Factory and a tab of the shared test browser (in a browser context
+// emptied of what earlier runs left), its output in a fresh directory.
 func onReplicas(t *testing.T, p *fakeportal.Portals, args ...string) shootResult {
 	t.Helper()
 	for _, k := range config.Keys() {
@@ -64,7 +64,8 @@ func onReplicas(t *testing.T, p *fakeportal.Portals, args ...string) shootResult
 	var stdout, stderr bytes.Buffer
 	f := NewFactory(&IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
 	f.StartBrowser = func(context.Context, config.Browser, *zap.Logger) (context.Context, func(), error) {
-		return browsertest.Tab(t), func() {}, nil
+		tab, drop := browsertest.Recycled(t, p.Origins()...)
+		return tab, drop, nil
 	}
 	code := Execute(context.Background(), f, append([]string{"--config", cfg, "--out", out, "--log-level", "warn"}, args...))
 	return shootResult{code: code, out: out, stdout: stdout.String(), stderr: stderr.String(), portals: p}

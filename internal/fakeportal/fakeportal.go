@@ -461,3 +461,14 @@ func copyFaults(f Faults) Faults {
 	}
 	return out
 }
+
+// Origins are the origins of the replicas' servers (scheme://127.0.0.1:port),
+// the look-alike one included: every origin a browser visiting them can
+// store something for.
+func (p *Portals) Origins() []string {
+	out := make([]string, 0, len(p.servers))
+	for _, s := range p.servers {
+		out = append(out, s.url)
+	}
+	return out
+}
