@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"go.uber.org/zap"
 
@@ -77,6 +78,19 @@ const jsFrame = `function() {
 }`
 
 const jsUncover = `document.querySelectorAll("[data-portalbot-overlay]").forEach(e => e.remove())`
+
+// capture takes the tab's picture for the bot to decode at once (a docs
+// shot, a check's picture): PNG encoded for speed, not size, since what
+// Chrome made is never kept as it is. The bot's own encoding (shots.Encode)
+// makes the file.
+func capture(ctx context.Context) ([]byte, error) {
+	fast := true
+	r, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{FromSurface: &fast, OptimizeForSpeed: &fast})
+	if err != nil {
+		return nil, err
+	}
+	return r.Data, nil
+}
 
 // screenshot captures the tab with every secret covered (and the step's
 // element framed) into path, and returns the path, or "" when it could not.

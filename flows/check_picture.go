@@ -184,7 +184,7 @@ func (s *Session) takePicture(ctx context.Context, page string, screen int, ms [
 	if err := json.Unmarshal(raw, &masks); err != nil {
 		return c, fmt.Errorf("measure the masks: %w", err)
 	}
-	data, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	data, err := capture(ctx)
 	if err != nil {
 		return c, fmt.Errorf("capture: %w", err)
 	}

@@ -253,7 +253,7 @@ func (s *Session) takeShot(runCtx, tab context.Context, sh shots.Shot) (string, 
 	if err := json.Unmarshal(raw, &reg); err != nil {
 		return "", fmt.Errorf("measure the shot: %w", err)
 	}
-	data, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	data, err := capture(ctx)
 	if err != nil {
 		return "", fmt.Errorf("capture: %w", err)
 	}
