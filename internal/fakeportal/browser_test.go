@@ -29,9 +29,12 @@ type tab struct {
 	ctx context.Context
 }
 
-func newPage(t *testing.T) *tab {
+// newPage opens a tab for the replicas p, in a browser context emptied of
+// what earlier tests left there.
+func newPage(t *testing.T, p *Portals) *tab {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(browsertest.Tab(t), 60*time.Second)
+	page, _ := browsertest.Recycled(t, p.Origins()...)
+	ctx, cancel := context.WithTimeout(page, 60*time.Second)
 	t.Cleanup(cancel)
 	return &tab{t: t, ctx: ctx}
 }
@@ -116,7 +119,7 @@ func variants(t *testing.T, f func(t *testing.T, variant string)) {
 func TestBrowser2026Xero(t *testing.T) {
 	variants(t, func(t *testing.T, variant string) {
 		p := StartT(t, Options{Variant: variant, Wording: Wording2026, XeroTwoStep: true})
-		pg := newPage(t)
+		pg := newPage(t, p)
 		pg.open(p.XeroDeveloperURL + "/app/manage")
 		pg.do("the email", `fpt.fill("Please enter your email", `+q(p.Creds.XeroEmail)+`)`)
 		pg.do("Log in", `fpt.click("Log in")`)
@@ -181,7 +184,7 @@ func TestBrowser2026Xero(t *testing.T) {
 func TestBrowser2026CodatFreeAgent(t *testing.T) {
 	variants(t, func(t *testing.T, variant string) {
 		p := StartT(t, Options{Variant: variant, Wording: Wording2026})
-		pg := newPage(t)
+		pg := newPage(t, p)
 
 		pg.open(p.FreeAgentURL + "/apps")
 		pg.do("the email", `fpt.fill("Email", `+q(p.Creds.FreeAgentEmail)+`)`)
@@ -249,7 +252,7 @@ func TestBrowserDriftMoved(t *testing.T) {
 	became := driftOf(seed, DefaultDriftRate, "Continue").Became
 	variants(t, func(t *testing.T, variant string) {
 		p := StartT(t, Options{Variant: variant, Faults: Faults{DriftSeed: seed}})
-		pg := newPage(t)
+		pg := newPage(t, p)
 		pg.open(p.CodatURL + "/settings/integrations/accounting")
 		pg.until("the sign-in form", `fpt.has(`+q(became)+`)`)
 		pg.shot("moved")
