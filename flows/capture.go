@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,65 +20,29 @@ import (
 // jsCoverValues covers every password field and every element whose value
 // or own text holds one of the secret values, so that no screenshot shows
 // a secret even where the selectors data does not know the field.
-const jsCoverValues = `function(values) {
-  const draw = (el, style) => {
-    const r = el.getBoundingClientRect();
-    if (!r.width || !r.height) return;
-    // Whole pixels, rounded outwards: the mask covers every pixel the
-    // element touches and is one solid colour in the picture.
-    const x = Math.floor(r.left), y = Math.floor(r.top);
-    const d = document.createElement("div");
-    d.setAttribute("data-portalbot-overlay", "");
-    d.setAttribute("data-portalbot-mask", "");
-    d.style.cssText = "position:fixed;pointer-events:none;z-index:2147483647;box-sizing:border-box;" +
-      "left:" + x + "px;top:" + y + "px;width:" + (Math.ceil(r.right) - x) + "px;height:" + (Math.ceil(r.bottom) - y) + "px;" + style;
-    document.documentElement.appendChild(d);
-  };
-  const holds = (s) => s && values.some(v => s.includes(v));
-  // Open shadow roots too: a page may be built of web components.
-  const roots = [document];
-  for (let i = 0; i < roots.length; i++) for (const el of roots[i].querySelectorAll("*")) if (el.shadowRoot) roots.push(el.shadowRoot);
-  for (const root of roots) {
-    for (const el of root.querySelectorAll("input,textarea")) {
-      if (el.type === "password" || holds(el.value)) draw(el, "background:#222");
-    }
-    const walker = document.createTreeWalker(root === document ? (document.body || document.documentElement) : root, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      if (holds(n.nodeValue) && n.parentElement) draw(n.parentElement, "background:#222");
-    }
-  }
-}`
+//
+//go:embed js/cover_values.js
+var jsCoverValues string
 
 // jsCover covers one element (a field the selectors data marks secret).
-const jsCover = `function() {
-  const r = this.getBoundingClientRect();
-  if (!r.width || !r.height) return;
-  const x = Math.floor(r.left), y = Math.floor(r.top);
-  const d = document.createElement("div");
-  d.setAttribute("data-portalbot-overlay", "");
-  d.setAttribute("data-portalbot-mask", "");
-  d.style.cssText = "position:fixed;pointer-events:none;z-index:2147483647;background:#222;" +
-    "left:" + x + "px;top:" + y + "px;width:" + (Math.ceil(r.right) - x) + "px;height:" + (Math.ceil(r.bottom) - y) + "px";
-  document.documentElement.appendChild(d);
-}`
+//
+//go:embed js/cover.js
+var jsCover string
 
 // FramePurple is the colour of the frame around the element a picture is
 // about, the purple of Codat's guides' images.
 const FramePurple = "#7B3FE4"
 
-// jsFrame draws the purple frame of Codat's guides around one element: 3 px,
-// 6 px away from it, rounded corners.
-const jsFrame = `function() {
-  const r = this.getBoundingClientRect();
-  const d = document.createElement("div");
-  d.setAttribute("data-portalbot-overlay", "");
-  d.setAttribute("data-portalbot-frame", "");
-  d.style.cssText = "position:fixed;pointer-events:none;z-index:2147483646;border:3px solid ` + FramePurple + `;border-radius:6px;" +
-    "left:" + (r.left - 6) + "px;top:" + (r.top - 6) + "px;width:" + (r.width + 12) + "px;height:" + (r.height + 12) + "px";
-  document.documentElement.appendChild(d);
-}`
+// jsFrame draws the frame of Codat's guides around one element: 3 px, 6 px
+// away from it, rounded corners, in the colour it is given (FramePurple).
+//
+//go:embed js/frame.js
+var jsFrame string
 
-const jsUncover = `document.querySelectorAll("[data-portalbot-overlay]").forEach(e => e.remove())`
+// jsUncover removes every mask and frame the bot drew.
+//
+//go:embed js/uncover.js
+var jsUncover string
 
 // capture takes the tab's picture for the bot to decode at once (a docs
 // shot, a check's picture): PNG encoded for speed, not size, since what
@@ -148,7 +113,7 @@ func (s *Session) cover(ctx context.Context, portal, frame string) error {
 	}
 	if frame != "" {
 		if m, _, _ := f.Probe(ctx, s.El(frame)); m != nil {
-			_ = m.Call(ctx, jsFrame)
+			_ = m.Call(ctx, jsFrame, FramePurple)
 		}
 	}
 	return nil

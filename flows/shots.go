@@ -241,7 +241,7 @@ func (s *Session) takeShot(runCtx, tab context.Context, sh shots.Shot) (string, 
 		}
 	}
 	for _, m := range frames {
-		if err := m.Call(ctx, jsFrame); err != nil {
+		if err := m.Call(ctx, jsFrame, FramePurple); err != nil {
 			return "", fmt.Errorf("frame %s: %w", m.Element.Name, err)
 		}
 	}
