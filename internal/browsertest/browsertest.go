@@ -125,10 +125,7 @@ func Session(t testing.TB) (tab context.Context, drop func()) {
 func Page(t testing.TB) context.Context {
 	t.Helper()
 	b := Browser(t)
-	pagesOnce.Do(func() {
-		pagesC, _ = chromedp.NewContext(b, chromedp.WithNewBrowserContext())
-		pagesErr = chromedp.Do(pagesC, chromedp.Navigate(holderURL()))
-	})
+	pagesOnce.Do(func() { pagesC, _, pagesErr = holding(b) })
 	if pagesErr != nil {
 		t.Fatalf("open the pages' browser context: %v", pagesErr)
 	}
@@ -139,6 +136,19 @@ func Page(t testing.TB) context.Context {
 		t.Fatalf("open tab: %v", err)
 	}
 	return ctx
+}
+
+// holding opens a new browser context of the browser b with one tab on the
+// holder page (holderURL), which keeps the renderer of 127.0.0.1's pages in
+// that context up while it lives; cancel closes it and disposes of the
+// context.
+func holding(b context.Context) (holder context.Context, cancel context.CancelFunc, err error) {
+	holder, cancel = chromedp.NewContext(b, chromedp.WithNewBrowserContext())
+	if err := chromedp.Do(holder, chromedp.Navigate(holderURL())); err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	return holder, cancel, nil
 }
 
 var holderOnce sync.Once

@@ -92,9 +92,8 @@ func takeContext(t testing.TB) *keptContext {
 		return k
 	}
 	keptMu.Unlock()
-	h, cancel := chromedp.NewContext(Browser(t), chromedp.WithNewBrowserContext())
-	if err := chromedp.Do(h, chromedp.Navigate(holderURL())); err != nil {
-		cancel()
+	h, cancel, err := holding(Browser(t))
+	if err != nil {
 		t.Fatalf("open a browser context: %v", err)
 	}
 	c := chromedp.FromContext(h)
