@@ -17,14 +17,11 @@ import (
 	"portalbot/internal/store"
 )
 
-// jsCoverValues covers every password field and every element whose value
-// or own text holds one of the secret values, so that no screenshot shows
-// a secret even where the selectors data does not know the field.
-//
-//go:embed js/cover_values.js
-var jsCoverValues string
-
-// jsCover covers one element (a field the selectors data marks secret).
+// jsCover covers secrets: the element it is called on (a field the
+// selectors data marks secret), or, called on the document with the secret
+// values, every password field and every element that shows one of them,
+// so that no screenshot shows a secret even where the selectors data does
+// not know the field.
 //
 //go:embed js/cover.js
 var jsCover string
@@ -92,7 +89,7 @@ func (s *Session) cover(ctx context.Context, portal, frame string) error {
 		// locators below do not see it.
 		values = append(values, clientID)
 	}
-	if err := locate.CallOnDocument(ctx, jsCoverValues, values); err != nil {
+	if err := locate.CallOnDocument(ctx, jsCover, values); err != nil {
 		return err
 	}
 	// Reworded secret fields are covered too, but what these looks find

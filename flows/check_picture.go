@@ -225,7 +225,7 @@ func (s *Session) coverSecrets(ctx context.Context, page string, onPage map[stri
 	s.mu.Lock()
 	values := append([]string(nil), s.secrets...)
 	s.mu.Unlock()
-	if err := locate.CallOnDocument(ctx, jsCoverValues, values); err != nil {
+	if err := locate.CallOnDocument(ctx, jsCover, values); err != nil {
 		return err
 	}
 	f := s.quietFinder()
