@@ -51,16 +51,11 @@ var Viewport = config.Viewport{Width: 1280, Height: 800, Scale: 1}
 // loading.
 var Args = append([]string{"--renderer-process-limit=1"}, extraArgs()...)
 
-// extraArgs are flags added from BOT_TEST_BROWSER_ARGS (comma-separated),
+// extraArgs are flags added from BOT_TEST_BROWSER_ARGS (separated by
+// spaces: a flag's value may hold commas, as --disable-features=A,B does),
 // to try a flag on the tests' browser without a change to the code.
 func extraArgs() []string {
-	var out []string
-	for _, a := range strings.Split(os.Getenv("BOT_TEST_BROWSER_ARGS"), ",") {
-		if a = strings.TrimSpace(a); a != "" {
-			out = append(out, a)
-		}
-	}
-	return out
+	return strings.Fields(os.Getenv("BOT_TEST_BROWSER_ARGS"))
 }
 
 // Main runs the tests of a package and closes the shared browser after them.
@@ -179,7 +174,7 @@ func Remote() (wsURL string, stop func(), err error) {
 		return "", nil, err
 	}
 	cmd := exec.Command(path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--hide-scrollbars", "--mute-audio", browser.EngineFlag, browser.AccessibilityFlag, "--disable-partial-raster",
+		"--disable-background-networking", "--disable-component-update", "--hide-scrollbars", "--mute-audio", browser.EngineFlag, browser.AccessibilityFlag, "--disable-partial-raster", browser.FeaturesFlag,
 		"--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
 		"--user-data-dir="+dir)
 	cmd.Args = append(append(cmd.Args, Args...), "about:blank")
