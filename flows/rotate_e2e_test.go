@@ -167,31 +167,23 @@ func TestRotateXero(t *testing.T) {
 			if n := len(p.Records().Writes); n != writes {
 				t.Errorf("the no-op wrote %d times to the portals", n-writes)
 			}
-		})
-	}
-}
 
-// Without the state, the age comes from the "Created" date on the page.
-func TestRotateMaxAgeFromThePage(t *testing.T) {
-	t.Parallel()
-	p := fakeportal.StartT(t, fakeportal.Options{})
-	cfg := rotateConfig(t, p)
-	if r := run(t, cfg, "xero"); r.err != nil {
-		t.Fatal(r.err)
-	}
-	if err := os.RemoveAll(filepath.Join(cfg.Out, "state")); err != nil {
-		t.Fatal(err)
-	}
-	writes := len(p.Records().Writes)
-	r := rotate(t, cfg, "xero", flows.RotateOptions{MaxAge: 90 * 24 * time.Hour}, "")
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	if got := r.sum.Rotation; got == nil || got.Outcome != "not due" || !strings.Contains(got.Message, "Created") {
-		t.Errorf("rotation %+v: want not due, from the page's Created date", got)
-	}
-	if n := len(p.Records().Writes); n != writes {
-		t.Errorf("the no-op wrote %d times to the portals", n-writes)
+			// Without the state, the age comes from the "Created" date on
+			// the page: not due either, nothing written.
+			if err := os.RemoveAll(filepath.Join(cfg.Out, "state")); err != nil {
+				t.Fatal(err)
+			}
+			r = rotate(t, cfg, "xero", flows.RotateOptions{MaxAge: 90 * 24 * time.Hour}, "")
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			if got := r.sum.Rotation; got == nil || got.Outcome != "not due" || !strings.Contains(got.Message, "Created") {
+				t.Errorf("rotation %+v: want not due, from the page's Created date", got)
+			}
+			if n := len(p.Records().Writes); n != writes {
+				t.Errorf("the no-op without the state wrote %d times to the portals", n-writes)
+			}
+		})
 	}
 }
 
@@ -237,31 +229,30 @@ func TestRotateWithBothSlotsFull(t *testing.T) {
 			t.Error("the resumed rotation generated another secret")
 		}
 	})
-	t.Run("state lost", func(t *testing.T) {
+	// The refused rotation writes nothing: the same replicas then serve
+	// the case after it.
+	t.Run("state lost, then the unheld one removed first", func(t *testing.T) {
 		t.Parallel()
-		p, cfg, _ := setup(t)
+		p, cfg, saved := setup(t)
 		if err := os.RemoveAll(filepath.Join(cfg.Out, "state")); err != nil {
 			t.Fatal(err)
 		}
 		writes := len(p.Records().Writes)
 		r := rotate(t, cfg, "xero", flows.RotateOptions{}, "")
 		if fail.ExitCode(r.err) != 6 || !strings.Contains(r.err.Error(), "both client secrets are live") {
-			t.Fatalf("err = %v, want exit 6 saying why", r.err)
+			t.Fatalf("state lost: err = %v, want exit 6 saying why", r.err)
 		}
 		if n := len(p.Records().Writes); n != writes {
-			t.Errorf("the refused rotation wrote %d times", n-writes)
+			t.Fatalf("state lost: the refused rotation wrote %d times", n-writes)
 		}
-	})
-	t.Run("the unheld one removed first", func(t *testing.T) {
-		t.Parallel()
-		p, cfg, saved := setup(t)
+
 		// Back to before the rotation: Codat holds Client secret 1, which the
 		// state knows, and Client secret 2 is a secret nobody holds.
 		if err := os.RemoveAll(cfg.Out); err != nil {
 			t.Fatal(err)
 		}
 		copyDir(t, saved, cfg.Out)
-		r := rotate(t, cfg, "xero", flows.RotateOptions{}, "")
+		r = rotate(t, cfg, "xero", flows.RotateOptions{}, "")
 		if r.err != nil {
 			t.Fatal(r.err)
 		}
