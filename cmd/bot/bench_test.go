@@ -41,7 +41,9 @@ var BenchLatency = fakeportal.Latency{Min: 50 * time.Millisecond, Max: 300 * tim
 //     an upper bound).
 //
 // BOT_BENCH_ARGS adds flags to the bot's command line (e.g. "--screenshots
-// steps" to see what a docs run costs); BOT_BENCH_BIN runs another build of
+// steps" to see what a docs run costs); BOT_BENCH_ENV adds variables to its
+// environment, separated by spaces (e.g. "BOT_BROWSER_ARGS=--in-process-gpu"
+// to try a browser flag); BOT_BENCH_BIN runs another build of
 // the bot (an earlier commit, to compare); BOT_BENCH_DEBUG=1 prints each
 // request that waited, and the meet, on stderr.
 func BenchmarkJob(b *testing.B) {
@@ -69,6 +71,7 @@ func benchJob(b *testing.B, provider string) {
 			cmd.Path, cmd.Args[0] = bin, bin
 		}
 		cmd.Args = append(cmd.Args, strings.Fields(os.Getenv("BOT_BENCH_ARGS"))...)
+		cmd.Env = append(cmd.Env, strings.Fields(os.Getenv("BOT_BENCH_ENV"))...)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		start := time.Now()

@@ -71,7 +71,7 @@ func TestLaunch(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range []string{browser.EngineFlag, browser.AccessibilityFlag, "--lang=fr-FR", "--disable-dev-shm-usage",
-		browser.FeaturesFlag + ",AutofillServerCommunication"} {
+		browser.StartFlags[0] + ",AutofillServerCommunication", browser.StartFlags[1], browser.StartFlags[2]} {
 		if !slices.Contains(cl.Arguments, f) {
 			t.Errorf("the browser runs without %s: %q", f, cl.Arguments)
 		}

@@ -174,10 +174,10 @@ func Remote() (wsURL string, stop func(), err error) {
 		return "", nil, err
 	}
 	cmd := exec.Command(path, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--hide-scrollbars", "--mute-audio", browser.EngineFlag, browser.AccessibilityFlag, "--disable-partial-raster", browser.FeaturesFlag,
+		"--disable-background-networking", "--disable-component-update", "--hide-scrollbars", "--mute-audio", browser.EngineFlag, browser.AccessibilityFlag, "--disable-partial-raster",
 		"--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
 		"--user-data-dir="+dir)
-	cmd.Args = append(append(cmd.Args, Args...), "about:blank")
+	cmd.Args = append(append(append(cmd.Args, browser.StartFlags...), Args...), "about:blank")
 	// Its own process group, killed as a whole: Debian's
 	// chromium-headless-shell is a script that runs the browser as a child.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
