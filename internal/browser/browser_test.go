@@ -46,7 +46,7 @@ func title(t *testing.T, tab context.Context, url string) string {
 
 func TestLaunch(t *testing.T) {
 	tab, stop, err := browser.Start(context.Background(), config.Browser{Viewport: config.Viewport{Width: 800, Height: 600, Scale: 1},
-		Args: []string{"--lang=fr-FR", "--disable-dev-shm-usage", "--disable-features=AutofillServerCommunication"}}, zaptest.NewLogger(t))
+		Args: []string{"--lang=fr-FR", "--disable-dev-shm-usage", "--disable-features=AutofillServerCommunication", "--enable-features=OverlayScrollbar"}}, zaptest.NewLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,14 +64,15 @@ func TestLaunch(t *testing.T) {
 		t.Errorf("viewport width = %d, %v; want 800", w, err)
 	}
 	// The page script's flags (roles and names readable, trees kept), the
-	// features turned off, and browser.args; a list of features to turn off
+	// features turned off and on, and browser.args; a list of features
 	// there adds to the bot's.
 	cl, err := chromedp.CallBrowser(tab, cdpbrowser.GetBrowserCommandLine, cdp.Empty{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{browser.EngineFlag, browser.AccessibilityFlag, "--lang=fr-FR", "--disable-dev-shm-usage",
-		browser.StartFlags[0] + ",AutofillServerCommunication", browser.StartFlags[1], browser.StartFlags[2]} {
+		"--disable-features=" + browser.DisabledFeatures + ",AutofillServerCommunication",
+		"--enable-features=" + browser.EnabledFeatures + ",OverlayScrollbar", "--in-process-gpu"} {
 		if !slices.Contains(cl.Arguments, f) {
 			t.Errorf("the browser runs without %s: %q", f, cl.Arguments)
 		}
