@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	browserpkg "portalbot/internal/browser"
 )
 
 // Only the fields the checks read.
@@ -294,7 +296,11 @@ func checkJob(t *testing.T, o object, pvc, configMap string, sidecar bool) {
 		t.Errorf("browser image %q, bot image %q: want the same (it ships the browser)", browser.Image, bot.Image)
 	}
 	args := strings.Join(append(browser.Command, browser.Args...), " ")
-	for _, w := range []string{"chromium-headless-shell", "--remote-debugging-port=9222", "--remote-debugging-address=127.0.0.1"} {
+	// The flags of the browser the bot launches (browser.StartFlags), so
+	// that the sidecar is the browser the tests drive.
+	flags := append([]string{"chromium-headless-shell", "--remote-debugging-port=9222", "--remote-debugging-address=127.0.0.1",
+		browserpkg.EngineFlag, browserpkg.AccessibilityFlag}, browserpkg.StartFlags...)
+	for _, w := range flags {
 		if !strings.Contains(args, w) {
 			t.Errorf("the browser's command line %q lacks %s", args, w)
 		}
