@@ -2,8 +2,11 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -97,6 +100,42 @@ func RunProvider(ctx context.Context, env *Env, provider string) (*report.Summar
 		return runShots(ctx, env, provider) // bot shots (shots.go)
 	}
 	return runProvider(ctx, env, provider)
+}
+
+// FirstPage is the page the first tab of a run of provider opens first:
+// the home page of the portal whose sign-in begins that tab's steps, for a
+// browser launched on it (config.Browser.StartURL), so that its first
+// request leaves while the browser starts. It is "" when that tab does
+// anything before its first page: a saved session of the run's portals to
+// load into the browser first.
+func FirstPage(env *Env, provider string) string {
+	mode := env.Mode
+	if mode == "" {
+		mode = ModeRun
+	}
+	steps, err := StepsFor(provider, mode)
+	if err != nil {
+		return ""
+	}
+	s := &Session{Env: env, Provider: provider}
+	if s.sessionsOn() {
+		for _, portal := range sessionPortals(provider) {
+			if _, err := os.Lstat(s.SessionPath(portal)); !errors.Is(err, fs.ErrNotExist) {
+				return ""
+			}
+		}
+	}
+	lane := firstTab(provider)
+	for _, st := range steps {
+		if st.tab() != lane {
+			continue
+		}
+		if p := portalNamed(portalOf(st.Name)); st.SignsIn && p != nil && p.Home != nil {
+			return p.Home(s)
+		}
+		return ""
+	}
+	return ""
 }
 
 // StepsFor returns the steps a run of provider in mode goes through, in

@@ -125,7 +125,7 @@ func (c codat) fillOnCodat(ctx context.Context, s *Session, element, value strin
 	if err != nil {
 		return err
 	}
-	u, err := s.Location(ctx)
+	u, err := s.at(ctx, m.Href)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package flows_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"portalbot/internal/config"
 	"portalbot/internal/fail"
 	"portalbot/internal/secret"
+	"portalbot/internal/session"
 )
 
 // The configuration's validation, with the rules the registry gives each
@@ -177,5 +180,46 @@ func TestValidateListsEveryProblem(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "SENTINEL") {
 		t.Errorf("error reveals a secret: %q", err)
+	}
+}
+
+// FirstPage: the page a launched browser opens as it starts is the home page
+// of the portal whose sign-in begins the first tab (Codat's for FreeAgent,
+// whose first tab is Codat's), and none when a saved session must be loaded
+// into the browser first.
+func TestFirstPage(t *testing.T) {
+	cases := []struct {
+		name, provider string
+		mode           flows.Mode
+		session        string // a session file of this portal exists
+		noSession      bool   // browser.no_session
+		want           string
+	}{
+		{name: "xero", provider: "xero", want: "https://developer.xero.com/app/manage"},
+		{name: "freeagent: Codat's tab first", provider: "freeagent", want: "https://app.codat.io/settings/integrations/accounting"},
+		{name: "check", provider: "xero", mode: flows.ModeCheck, want: "https://developer.xero.com/app/manage"},
+		{name: "rotate", provider: "xero", mode: flows.ModeRotate, want: "https://developer.xero.com/app/manage"},
+		{name: "a saved Xero session", provider: "xero", session: "xero"},
+		{name: "a saved Codat session", provider: "xero", session: "codat"},
+		{name: "sessions off: a file there is not read", provider: "xero", session: "xero", noSession: true, want: "https://developer.xero.com/app/manage"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := validXero()
+			cfg.Out = t.TempDir()
+			cfg.Browser.NoSession = c.noSession
+			if c.session != "" {
+				dir := filepath.Join(cfg.Out, "sessions")
+				if err := os.MkdirAll(dir, 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(session.Path(dir, c.session, "me@example.com"), []byte("{}"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := flows.FirstPage(&flows.Env{Config: cfg, Mode: c.mode}, c.provider); got != c.want {
+				t.Errorf("FirstPage = %q, want %q", got, c.want)
+			}
+		})
 	}
 }

@@ -80,6 +80,9 @@ type Session struct {
 	tabs  map[string]context.Context // by Step.Tab, guarded by mu
 	first context.Context            // the browser's first tab, whose lane firstTab says; the others open beside it
 	t0    time.Time                  // the run's start: step times are from here
+	// launched is the page the first tab was launched on
+	// (browser.LaunchedOn), until that tab's first navigation.
+	launched string
 
 	// Found by the steps.
 	ClientID     string
@@ -105,8 +108,9 @@ type Session struct {
 func newSession(tab context.Context, env *Env, provider string) *Session {
 	s := &Session{
 		Env: env, Provider: provider, tabs: map[string]context.Context{firstTab(provider): tab}, first: tab, t0: env.Now(),
-		vars:    map[string]string{"app": env.Config.App.Name},
-		Summary: &report.Summary{Provider: provider, Mode: string(env.Mode), App: report.App{Name: env.Config.App.Name}, Steps: []report.Step{}},
+		launched: browser.LaunchedOn(tab),
+		vars:     map[string]string{"app": env.Config.App.Name},
+		Summary:  &report.Summary{Provider: provider, Mode: string(env.Mode), App: report.App{Name: env.Config.App.Name}, Steps: []report.Step{}},
 	}
 	s.Summary.StartedAt = s.t0.UTC().Format(report.TimeFormat)
 	// Codat's row is the provider's integration; bot check all checks
@@ -316,11 +320,37 @@ func (s *Session) at(ctx context.Context, href string) (*url.URL, error) {
 }
 
 // Navigate loads u in the tab of ctx; a network error is "unavailable".
+// The first tab's first page, when the browser was launched on it
+// (FirstPage), is not asked for again: Navigate waits for it to load.
 func (s *Session) Navigate(ctx context.Context, u string) error {
+	if s.launchedOn(ctx, u) {
+		err := browser.FirstLoad(ctx)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		// Not loaded (an error page, or no page at all): ask as usual,
+		// which says what went wrong.
+		s.Env.Log.Debug("the first page of the launch", zap.Error(err))
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
 		return fail.Wrap(fail.Unavailable, fmt.Errorf("open %s: %w", redactURL(u), err))
 	}
 	return nil
+}
+
+// launchedOn says the tab of ctx is the browser's first tab, launched on u
+// and not navigated since: the first navigation of that tab answers it,
+// once.
+func (s *Session) launchedOn(ctx context.Context, u string) bool {
+	c, first := chromedp.FromContext(ctx), chromedp.FromContext(s.first)
+	if c == nil || first == nil || c.Target == nil || c.Target != first.Target {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	on := s.launched
+	s.launched = ""
+	return on != "" && on == u
 }
 
 // redactURL drops the query of a URL for messages (it may carry a state or

@@ -133,7 +133,7 @@ func (s *Session) arrive(ctx context.Context, si *signIn, ready string) (*locate
 		s.sessionReady(ctx, si.portal, false)
 		return m, nil
 	}
-	if err := s.signIn(ctx, si, ready); err != nil {
+	if err := s.signIn(ctx, si, ready, m); err != nil {
 		return nil, err
 	}
 	m, err = f.Find(ctx, s.El(ready))
@@ -147,7 +147,9 @@ func (s *Session) arrive(ctx context.Context, si *signIn, ready string) (*locate
 // from the TOTP secret, and stops at once on a refusal: Xero locks an
 // account after six refused passwords, so a refused password is never
 // tried again.
-func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
+//
+// shown, when set, is the sign-in's first field as a look just found it.
+func (s *Session) signIn(ctx context.Context, si *signIn, ready string, shown *locate.Match) error {
 	f := s.finder(s.guard(si))
 	if at, err := state.WasRefused(s.outDir(), si.portal, si.email, si.password.Reveal()); err == nil && !at.IsZero() {
 		return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
@@ -157,14 +159,17 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 	}
 	for i := 0; i < len(si.screens); i++ {
 		sc := si.screens[i]
-		m, err := f.First(ctx, s.El(sc.fields[0].element), s.El(si.captcha))
-		if err != nil {
-			return err
+		m := shown
+		if i > 0 || m == nil || m.Element.Name != sc.fields[0].element {
+			var err error
+			if m, err = f.First(ctx, s.El(sc.fields[0].element), s.El(si.captcha)); err != nil {
+				return err
+			}
 		}
 		if m.Element.Name == si.captcha {
 			return s.captcha(si)
 		}
-		if err := s.fillScreen(ctx, f, si, sc); err != nil {
+		if err := s.fillScreen(ctx, f, si, sc, m); err != nil {
 			return err
 		}
 		// A page that shows the next screen's fields already (email and
@@ -176,7 +181,7 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 			}
 			i++
 			sc = si.screens[i]
-			if err := s.fillScreen(ctx, f, si, sc); err != nil {
+			if err := s.fillScreen(ctx, f, si, sc, next); err != nil {
 				return err
 			}
 		}
@@ -202,7 +207,7 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 			outcome = append(outcome, si.push)
 		}
 		outcome = append(outcome, si.errorEl, si.captcha)
-		m, err = s.waitOutcome(ctx, f, stale, outcome...)
+		m, err := s.waitOutcome(ctx, f, stale, outcome...)
 		if err != nil {
 			return err
 		}
@@ -243,9 +248,11 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string) error {
 	return nil
 }
 
-func (s *Session) fillScreen(ctx context.Context, f *locate.Finder, si *signIn, sc screen) error {
+// fillScreen types each field of a screen; first is the screen's first
+// field as the look that told the screen found it.
+func (s *Session) fillScreen(ctx context.Context, f *locate.Finder, si *signIn, sc screen, first *locate.Match) error {
 	for _, fl := range sc.fields {
-		if err := s.typeInto(ctx, f, si, fl.element, fl.value()); err != nil {
+		if err := s.typeInto(ctx, f, si, fl.element, fl.value(), first); err != nil {
 			return err
 		}
 	}
@@ -326,7 +333,7 @@ func (s *Session) twoStep(ctx context.Context, f *locate.Finder, si *signIn, rea
 	if err != nil {
 		return &fail.Error{Kind: fail.Config, Portal: si.portal, Err: fmt.Errorf("%s: not a valid TOTP secret", si.totpKey)}
 	}
-	if err := s.typeInto(ctx, f, si, si.code, code); err != nil {
+	if err := s.typeInto(ctx, f, si, si.code, code, nil); err != nil {
 		return err
 	}
 	s.tickTrust(ctx, f, si)
@@ -345,13 +352,17 @@ func (s *Session) twoStep(ctx context.Context, f *locate.Finder, si *signIn, rea
 	return nil
 }
 
-// typeInto types a value only into a page on the portal's sign-in origin.
-func (s *Session) typeInto(ctx context.Context, f *locate.Finder, si *signIn, element, value string) error {
-	m, err := f.Find(ctx, s.El(element))
-	if err != nil {
-		return err
+// typeInto types a value only into a page on the portal's sign-in origin,
+// into the element found as found (when it is that element) or found now.
+func (s *Session) typeInto(ctx context.Context, f *locate.Finder, si *signIn, element, value string, found *locate.Match) error {
+	m := found
+	if m == nil || m.Element.Name != element {
+		var err error
+		if m, err = f.Find(ctx, s.El(element)); err != nil {
+			return err
+		}
 	}
-	u, err := s.Location(ctx)
+	u, err := s.at(ctx, m.Href)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package browser_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -45,8 +47,22 @@ func title(t *testing.T, tab context.Context, url string) string {
 }
 
 func TestLaunch(t *testing.T) {
+	// The browser opens the run's first page itself, asked once, behind a
+	// redirect as a portal's home page is when signed out.
+	var asked atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/home":
+			asked.Add(1)
+			http.Redirect(w, r, "/sign-in", http.StatusFound)
+		case "/sign-in":
+			_, _ = fmt.Fprint(w, "<title>sign in</title><script>window.onload = () => { document.title += ', loaded' }</script>")
+		}
+	}))
+	t.Cleanup(ts.Close)
 	tab, stop, err := browser.Start(context.Background(), config.Browser{Viewport: config.Viewport{Width: 800, Height: 600, Scale: 1},
-		Args: []string{"--lang=fr-FR", "--disable-dev-shm-usage", "--disable-features=AutofillServerCommunication", "--enable-features=OverlayScrollbar"}}, zaptest.NewLogger(t))
+		Args:     []string{"--lang=fr-FR", "--disable-dev-shm-usage", "--disable-features=AutofillServerCommunication", "--enable-features=OverlayScrollbar"},
+		StartURL: ts.URL + "/home"}, zaptest.NewLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +72,15 @@ func TestLaunch(t *testing.T) {
 			stop()
 		}
 	}()
+	if got := browser.LaunchedOn(tab); got != ts.URL+"/home" {
+		t.Errorf("LaunchedOn = %q, want %q", got, ts.URL+"/home")
+	}
+	if err := browser.FirstLoad(tab); err != nil {
+		t.Fatalf("FirstLoad: %v", err)
+	}
+	if got, err := chromedp.Run(tab, chromedp.Title()); err != nil || got != "sign in, loaded" || asked.Load() != 1 {
+		t.Errorf("after FirstLoad: title %q (%v), the first page asked %d times; want the redirect's page loaded, asked once", got, err, asked.Load())
+	}
 	if got := title(t, tab, page(t)); got != "hello portalbot" {
 		t.Errorf("title = %q", got)
 	}
@@ -123,9 +148,13 @@ func TestAttachToRunningBrowser(t *testing.T) {
 		t.Skip(err)
 	}
 	t.Cleanup(stopBrowser)
-	tab, stop, err := browser.Start(context.Background(), config.Browser{RemoteURL: url}, zaptest.NewLogger(t))
+	tab, stop, err := browser.Start(context.Background(), config.Browser{RemoteURL: url, StartURL: page(t)}, zaptest.NewLogger(t))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A browser the bot attaches to opens no page of the run's by itself.
+	if err := browser.FirstLoad(tab); !errors.Is(err, browser.ErrNotLaunched) || browser.LaunchedOn(tab) != "" {
+		t.Errorf("FirstLoad on an attached browser = %v, LaunchedOn %q; want ErrNotLaunched and none", err, browser.LaunchedOn(tab))
 	}
 	url1 := page(t)
 	if got := title(t, tab, url1); got != "hello portalbot" {

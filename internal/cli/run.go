@@ -270,7 +270,9 @@ func startAndRun(ctx context.Context, opts *RunOptions, cfg *config.Config, log 
 
 	log.Debug("starting browser", zap.String("exec_path", cfg.Browser.ExecPath), zap.String("remote_url", cfg.Browser.RemoteURL))
 	started := opts.Now()
-	tab, stop, err := opts.StartBrowser(ctx, cfg.Browser, log)
+	bcfg := cfg.Browser
+	bcfg.StartURL = flows.FirstPage(env, opts.Provider)
+	tab, stop, err := opts.StartBrowser(ctx, bcfg, log)
 	if err != nil {
 		return nil, timeoutKind(fmt.Errorf("start browser: %w", err), cfg)
 	}

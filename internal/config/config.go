@@ -49,6 +49,10 @@ type Browser struct {
 	// NoSession runs with a fresh browser state: no session file read or
 	// written (--no-session).
 	NoSession bool `mapstructure:"no_session"`
+	// StartURL is the page the first tab of a browser the bot launches
+	// opens as the browser starts (browser.LaunchedOn): set by the run
+	// (flows.FirstPage), never read from the file or the environment.
+	StartURL string `mapstructure:"-"`
 }
 
 // Viewport is the page size, also the size of every screenshot.

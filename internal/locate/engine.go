@@ -457,7 +457,7 @@ func (f *Finder) exact(ctx context.Context, els []*selectors.Element, d time.Dur
 	if got.Index < 0 || got.Index >= len(e.Locators) {
 		return nil, -1, got.Most, fmt.Errorf("locate: page script: locator %d of %s", got.Index, e.Name)
 	}
-	return &Match{Element: e, Index: got.Index, Locator: f.fill(e.Locators[got.Index]), Unwired: got.Unwired, obj: el, finder: f}, got.Which, 1, nil
+	return &Match{Element: e, Index: got.Index, Locator: f.fill(e.Locators[got.Index]), Unwired: got.Unwired, Href: got.Href, obj: el, finder: f}, got.Which, 1, nil
 }
 
 // tokens numbers the looks, so that what a look tells through sayBinding

@@ -36,6 +36,10 @@ type Match struct {
 	// Drifts say which of the element's words (or its scope's) the page
 	// changed and what it shows instead; empty when it matched as written.
 	Drifts []Drift
+	// Href is the address of the document the element was found in, as
+	// the look read it ("" for one found by the drift rules): a check of
+	// where a value is about to be typed needs no second call.
+	Href   string
 	obj    runtime.RemoteObjectID
 	finder *Finder // to find the element again when the page redraws it
 }
