@@ -283,7 +283,7 @@ func Login(ctx context.Context, env *Env, portal string, wait time.Duration) (st
 	if m.Element.Name != ready {
 		s.progress("filling in the sign-in of %s", si.email)
 		sctx, scancel := context.WithTimeout(wctx, env.Config.Browser.StepTimeout)
-		err := s.signIn(sctx, si, ready, nil)
+		_, err := s.signIn(sctx, si, ready, nil)
 		scancel()
 		var fe *fail.Error
 		if errors.As(err, &fe) && fe.Kind == fail.Unsafe {

@@ -133,10 +133,12 @@ func (s *Session) arrive(ctx context.Context, si *signIn, ready string) (*locate
 		s.sessionReady(ctx, si.portal, false)
 		return m, nil
 	}
-	if err := s.signIn(ctx, si, ready, m); err != nil {
+	if m, err = s.signIn(ctx, si, ready, m); err != nil {
 		return nil, err
 	}
-	m, err = f.Find(ctx, s.El(ready))
+	if m == nil {
+		m, err = f.Find(ctx, s.El(ready))
+	}
 	if err == nil {
 		s.sessionReady(ctx, si.portal, true)
 	}
@@ -149,28 +151,31 @@ func (s *Session) arrive(ctx context.Context, si *signIn, ready string) (*locate
 // tried again.
 //
 // shown, when set, is the sign-in's first field as a look just found it.
-func (s *Session) signIn(ctx context.Context, si *signIn, ready string, shown *locate.Match) error {
+// The ready element is returned when the look for the portal's answer
+// found it (nil after a two-step code: the caller looks for it).
+func (s *Session) signIn(ctx context.Context, si *signIn, ready string, shown *locate.Match) (*locate.Match, error) {
 	f := s.finder(s.guard(si))
 	if at, err := state.WasRefused(s.outDir(), si.portal, si.email, si.password.Reveal()); err == nil && !at.IsZero() {
-		return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
+		return nil, &fail.Error{Kind: fail.SignIn, Portal: si.portal,
 			Hint: fmt.Sprintf("set the right %s (or delete %s to try the same one again)", envName(si.passKey), state.RefusedPath(s.outDir(), si.portal)),
 			Err: fmt.Errorf("%s refused this email and password on %s; not trying them again (Xero locks an account after 6 refused sign-ins)",
 				si.portal, at.Format(time.RFC3339))}
 	}
+	var arrived *locate.Match
 	for i := 0; i < len(si.screens); i++ {
 		sc := si.screens[i]
 		m := shown
 		if i > 0 || m == nil || m.Element.Name != sc.fields[0].element {
 			var err error
 			if m, err = f.First(ctx, s.El(sc.fields[0].element), s.El(si.captcha)); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if m.Element.Name == si.captcha {
-			return s.captcha(si)
+			return nil, s.captcha(si)
 		}
 		if err := s.fillScreen(ctx, f, si, sc, m); err != nil {
-			return err
+			return nil, err
 		}
 		// A page that shows the next screen's fields already (email and
 		// password on one form) gets them before its button is pressed.
@@ -182,12 +187,12 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string, shown *l
 			i++
 			sc = si.screens[i]
 			if err := s.fillScreen(ctx, f, si, sc, next); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		stale := s.alertText(ctx, f, si.errorEl)
 		if err := s.clickIn(ctx, f, sc.submit); err != nil {
-			return err
+			return nil, err
 		}
 		if i < len(si.screens)-1 {
 			continue
@@ -209,43 +214,45 @@ func (s *Session) signIn(ctx context.Context, si *signIn, ready string, shown *l
 		outcome = append(outcome, si.errorEl, si.captcha)
 		m, err := s.waitOutcome(ctx, f, stale, outcome...)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		switch m.Element.Name {
+		case ready:
+			arrived = m
 		case si.errorEl:
 			msg, _ := m.Value(ctx)
 			if err := state.RecordRefused(s.outDir(), si.portal, si.email, si.password.Reveal(), s.Env.Now()); err != nil {
 				s.Env.Log.Warn("could not record the refused sign-in", zap.Error(err))
 			}
-			return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
+			return nil, &fail.Error{Kind: fail.SignIn, Portal: si.portal,
 				Hint: "check the email and password; the bot does not try again, so the account is not locked",
 				Err:  fmt.Errorf("%s refused the sign-in: %q", si.portal, s.Scrub(msg))}
 		case si.captcha:
-			return s.captcha(si)
+			return nil, s.captcha(si)
 		case si.emailCode:
-			return &fail.Error{Kind: fail.SignIn, Portal: si.portal,
+			return nil, &fail.Error{Kind: fail.SignIn, Portal: si.portal,
 				Hint: s.personHint(si.portal),
 				Err:  fmt.Errorf("%s asks for a code it sent by email to confirm a new sign-in; the bot cannot read email", si.portal)}
 		case si.push:
 			// A push-notification screen: take the backup method, the code.
 			s.progress("%s shows a push-notification screen: choosing %s", si.portal, m.Locator.Name)
 			if err := m.Click(ctx); err != nil {
-				return err
+				return nil, err
 			}
 			if _, err := f.Find(ctx, s.El(si.code)); err != nil {
-				return err
+				return nil, err
 			}
 			if err := s.twoStep(ctx, f, si, ready); err != nil {
-				return err
+				return nil, err
 			}
 		case si.code:
 			if err := s.twoStep(ctx, f, si, ready); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
 	state.ClearRefused(s.outDir(), si.portal)
-	return nil
+	return arrived, nil
 }
 
 // fillScreen types each field of a screen; first is the screen's first

@@ -4,6 +4,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -37,6 +39,17 @@ func TestRemoveLeftoverProfiles(t *testing.T) {
 		t.Skip("cannot start a process to hold a profile:", err)
 	}
 	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); _ = cmd.Wait() })
+	// Seen in /proc with the flag before the look (a loaded machine once
+	// showed the look a process without it).
+	cmdline := filepath.Join("/proc", strconv.Itoa(cmd.Process.Pid), "cmdline")
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if b, _ := os.ReadFile(cmdline); strings.Contains(string(b), "--user-data-dir="+used) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the process holding the profile does not show it in %s", cmdline)
+		}
+	}
 
 	if n := browser.RemoveLeftoverProfiles(dir, now); n != 1 {
 		t.Errorf("removed %d, want 1", n)
