@@ -295,19 +295,14 @@ func (s *Session) waitOutcome(ctx context.Context, f *locate.Finder, stale strin
 	// Each look waits in the page for one of them (a quarter second at a
 	// time, the guard between); the drift rules join DriftAfter in, then
 	// less and less often, as in Find.
-	next, gap := time.Now().Add(locate.DriftAfter), locate.DriftAfter
+	drift := locate.DriftPace()
 	err := locate.Until(ctx, "the portal's answer", func(ctx context.Context) (bool, error) {
 		if f.Guard != nil {
 			if err := f.Guard(ctx, ""); err != nil {
 				return false, err
 			}
 		}
-		drift := !time.Now().Before(next)
-		if drift {
-			gap = min(2*gap, locate.DriftEvery)
-			next = time.Now().Add(gap)
-		}
-		m, err := f.WaitAny(ctx, 250*time.Millisecond, drift, stalePart, els...)
+		m, err := f.WaitAny(ctx, 250*time.Millisecond, drift(), stalePart, els...)
 		if err != nil || m == nil {
 			return false, nil
 		}

@@ -402,14 +402,15 @@ func (x *xero) generateSecret(ctx context.Context, s *Session) error {
 	// "Generate a secret" shows when no secret is live: the new one is
 	// then the only one, and nothing is left to remove at the end.
 	x.slotsSeen, x.otherLive = true, m.Element.Name != gen.Name
-	before := x.slotValues(ctx, s)
+	before := x.slotValues(ctx, s, true)
 	if err := m.Click(ctx); err != nil {
 		return err
 	}
 	var slot int
 	var raw string
+	drift := locate.DriftPace()
 	err = locate.Until(ctx, "the new secret to show", func(ctx context.Context) (bool, error) {
-		for i, v := range x.slotValues(ctx, s) {
+		for i, v := range x.slotValues(ctx, s, drift()) {
 			if v != before[i] && looksLikeSecret(v) {
 				slot, raw = i+1, v
 				return true, nil
@@ -440,11 +441,15 @@ func looksLikeSecret(v string) bool {
 	return len(v) >= 20 && !strings.ContainsAny(v, " •*")
 }
 
-// slotValues reads what "Client secret 1" and "Client secret 2" show now.
-func (x *xero) slotValues(ctx context.Context, s *Session) [2]string {
+// slotValues reads what "Client secret 1" and "Client secret 2" show now;
+// drift says whether a slot not found as written is looked for reworded
+// (a wait paces those looks: locate.DriftPace).
+func (x *xero) slotValues(ctx context.Context, s *Session, drift bool) [2]string {
 	var out [2]string
+	f := s.finder(nil)
+	f.NoDrift = !drift
 	for i, name := range []string{"xero.configuration.client_secret_1", "xero.configuration.client_secret_2"} {
-		if m, _, _ := s.finder(nil).Probe(ctx, s.El(name)); m != nil {
+		if m, _, _ := f.Probe(ctx, s.El(name)); m != nil {
 			out[i], _ = m.Value(ctx)
 		}
 	}

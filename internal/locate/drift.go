@@ -66,6 +66,24 @@ var (
 	DriftEvery = 2 * time.Second
 )
 
+// DriftPace paces the drift rules in a wait a flow runs itself (a value to
+// show, one of several answers): called at each look, it says whether that
+// look also follows rewordings, from DriftAfter into the wait, then less
+// and less often (each gap twice the last, up to DriftEvery), as Find does.
+// A look of the words as written costs one call; one that follows
+// rewordings reads the names on the page too.
+func DriftPace() func() bool {
+	next, gap := time.Now().Add(DriftAfter), DriftAfter
+	return func() bool {
+		if time.Now().Before(next) {
+			return false
+		}
+		gap = min(2*gap, DriftEvery)
+		next = time.Now().Add(gap)
+		return true
+	}
+}
+
 // stopWords carry no meaning of their own in a label; they do not count
 // towards similarity ("Please enter your email" is about "email").
 var stopWords = map[string]bool{"a": true, "an": true, "the": true, "your": true, "you": true, "to": true, "of": true,
