@@ -190,9 +190,15 @@ func (s *Session) saveSession(ctx context.Context, portal string, pages ...conte
 		return
 	}
 	path := s.SessionPath(portal)
-	st, err := session.Capture(ctx, s.portalOrigins(portal), s.loadedState(portal), pages...)
+	loaded := s.loadedState(portal)
+	st, err := session.Capture(ctx, s.portalOrigins(portal), loaded, pages...)
 	if st != nil {
 		s.keepValues(st)
+	}
+	if err == nil && st.Same(loaded) {
+		// The file holds it already (read at the start, or written at the
+		// sign-in): the end of a run writes nothing it would not change.
+		return
 	}
 	if err == nil && len(st.Cookies) == 0 {
 		// A signed-in portal with no cookie at all is a capture gone

@@ -8,6 +8,7 @@
 package session
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -103,6 +104,16 @@ func Write(path string, st *State) error {
 		return fmt.Errorf("write session %s: %w", path, err)
 	}
 	return nil
+}
+
+// Same says st and other would be written as the same file.
+func (st *State) Same(other *State) bool {
+	if st == nil || other == nil {
+		return st == other
+	}
+	a, err1 := json.Marshal(st)
+	b, err2 := json.Marshal(other)
+	return err1 == nil && err2 == nil && bytes.Equal(a, b)
 }
 
 // Values are the cookie and local storage values of st: what must be

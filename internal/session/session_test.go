@@ -137,6 +137,15 @@ func TestCaptureRestoreRoundTrip(t *testing.T) {
 	if len(again.Cookies) != 2 || len(again.Origins) != 1 || again.Origins[0].LocalStorage[0].Value != "token-for-portal" {
 		t.Errorf("capture after restore = %+v; want the 2 cookies and the local storage kept", again)
 	}
+	// Nothing changed: the end of a run has nothing to write (Same); a
+	// changed cookie is written.
+	if !again.Same(back) {
+		t.Error("the capture after a restore is not Same as what was restored")
+	}
+	again.Cookies[0].Value += "-refreshed"
+	if again.Same(back) || again.Same(nil) {
+		t.Error("a refreshed cookie, or no earlier state, counts as Same")
+	}
 }
 
 func TestReadRefusesAFileOthersCanRead(t *testing.T) {
