@@ -92,8 +92,9 @@ func launching(cfg, out, provider string) *exec.Cmd {
 }
 
 // startUntil starts cmd and returns once a line of its stderr contains
-// marker (or the process ends first: false).
-func startUntil(t *testing.T, cmd *exec.Cmd, marker string) (bool, *strings.Builder) {
+// marker (or the process ends first: false). The log goes on gathering what
+// the bot prints after the marker, for a test that fails to show.
+func startUntil(t *testing.T, cmd *exec.Cmd, marker string) (bool, *stderrLog) {
 	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -102,16 +103,35 @@ func startUntil(t *testing.T, cmd *exec.Cmd, marker string) (bool, *strings.Buil
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	var log strings.Builder
+	log := &stderrLog{}
 	sc := bufio.NewScanner(stderr)
 	for sc.Scan() {
-		log.WriteString(sc.Text() + "\n")
+		_, _ = log.Write([]byte(sc.Text() + "\n"))
 		if strings.Contains(sc.Text(), marker) {
-			go func() { _, _ = io.Copy(io.Discard, stderr) }() // keep the pipe drained
-			return true, &log
+			go func() { _, _ = io.Copy(log, stderr) }() // keep the pipe drained
+			return true, log
 		}
 	}
-	return false, &log
+	return false, log
+}
+
+// stderrLog is what a bot printed on stderr, written by the goroutine that
+// drains the pipe and read by the test.
+type stderrLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *stderrLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *stderrLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // Kill the bot process (SIGKILL) while a step that writes is under way, run
@@ -188,7 +208,7 @@ func TestSignalStopsCleanly(t *testing.T) {
 			}
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-				t.Errorf("exit = %v, want exit code 1 (interrupted)", err)
+				t.Errorf("exit = %v, want exit code 1 (interrupted); the bot printed:\n%s", err, log)
 			}
 			// Killed as the bot stopped: gone once the kernel has torn them down.
 			for _, k := range browsertest.StillAlive(kids, 5*time.Second) {
