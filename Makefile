@@ -39,8 +39,12 @@ test: browser ## go vet, then every test
 	GOFLAGS="-trimpath $${GOFLAGS:-}" $(GO) vet ./...
 	GOFLAGS="-trimpath -ldflags=-w $${GOFLAGS:-}" $(GO) test -count=1 -parallel 4 -timeout 40m ./...
 
+# -p 1: one package at a time, nothing built meanwhile. go test otherwise
+# runs two packages' benchmarks side by side (and links the next test
+# binaries), each taking the 2 cores from the other: the Xero job measured
+# 1.61 s of overhead so, 1.22-1.25 s alone, minutes apart.
 bench: browser ## the bot per flow and `bot check all` against replicas answering in 50-300 ms: its time, the floor, the overhead, browser start, peak RSS
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m ./...
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m ./...
 
 drift: browser ## the bot against replicas that reword their pages, DRIFT_SEEDS seeds (default 50): completed or stopped safely
 	set -o pipefail; DRIFT_SEEDS=$${DRIFT_SEEDS:-50} $(GO) test -count=1 -timeout 60m -run '^TestDriftSeeds$$' -v ./flows | grep -E '^(=== RUN|--- |ok|FAIL)|drift: [0-9]+ of|harm|exit [0-9]'

@@ -56,6 +56,7 @@ func benchJob(b *testing.B, provider string) {
 	var n int
 	var job, floor, overhead, browserStart time.Duration
 	var botPeak, browserPeak int64
+	var each []string // each run's overhead, for the log: one slow run moves the average
 	for b.Loop() {
 		p, err := fakeportal.Start(fakeportal.Options{Faults: fakeportal.Faults{Latency: BenchLatency}})
 		if err != nil {
@@ -103,6 +104,7 @@ func benchJob(b *testing.B, provider string) {
 		job += elapsed
 		floor += f
 		overhead += elapsed - f
+		each = append(each, fmt.Sprintf("%.2f", (elapsed-f).Seconds()))
 		browserStart += time.Duration(sum.BrowserStartMS) * time.Millisecond
 		botPeak, browserPeak = max(botPeak, bot), max(browserPeak, browser)
 	}
@@ -113,8 +115,8 @@ func benchJob(b *testing.B, provider string) {
 	b.ReportMetric(avg(browserStart), "browser-start-s")
 	b.ReportMetric(float64(botPeak)/1024, "bot-peak-MB")
 	b.ReportMetric(float64(browserPeak)/1024, "browser-peak-MB")
-	b.Logf("%s: job %.2f s = floor %.2f s + overhead %.2f s (browser start %.2f s); peak RSS: bot %.1f MB, browser %.0f MB (%d runs)",
-		provider, avg(job), avg(floor), avg(overhead), avg(browserStart), float64(botPeak)/1024, float64(browserPeak)/1024, n)
+	b.Logf("%s: job %.2f s = floor %.2f s + overhead %.2f s (browser start %.2f s); peak RSS: bot %.1f MB, browser %.0f MB (%d runs; overhead of each: %s s)",
+		provider, avg(job), avg(floor), avg(overhead), avg(browserStart), float64(botPeak)/1024, float64(browserPeak)/1024, n, strings.Join(each, ", "))
 }
 
 // meet is where the job's two tabs met, from the summary's step times: the
