@@ -235,7 +235,9 @@ func (fa *freeagent) shownSecret(ctx context.Context, s *Session) (string, error
 		return "", err
 	}
 	var v string
+	drift := locate.DriftPace()
 	err = locate.Until(ctx, "the regenerated secret to show", func(ctx context.Context) (bool, error) {
+		f.NoDrift = !drift()
 		m, _, err := f.Probe(ctx, s.El("freeagent.app.secret"))
 		if err != nil || m == nil {
 			return false, err

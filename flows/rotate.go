@@ -480,7 +480,9 @@ func (r *rotation) regenerateFreeAgent(ctx context.Context, s *Session) error {
 	}
 	confirmed := false
 	var raw string
+	drift := locate.DriftPace()
 	err = locate.Until(ctx, "the new secret to show", func(ctx context.Context) (bool, error) {
+		f.NoDrift = !drift()
 		if m, _, _ := f.Probe(ctx, s.El("freeagent.app.secret")); m != nil {
 			v, _ := m.Value(ctx)
 			if v = strings.TrimSpace(v); v != "" && v != strings.TrimSpace(old) && !strings.ContainsAny(v, "•*") {
