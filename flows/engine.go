@@ -325,8 +325,11 @@ func (s *Session) at(ctx context.Context, href string) (*url.URL, error) {
 func (s *Session) Navigate(ctx context.Context, u string) error {
 	if s.launchedOn(ctx, u) {
 		err := browser.FirstLoad(ctx)
-		if err == nil || ctx.Err() != nil {
-			return err
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fail.Wrap(fail.Unavailable, fmt.Errorf("open %s: %w", redactURL(u), err))
 		}
 		// Not loaded (an error page, or no page at all): ask as usual,
 		// which says what went wrong.
