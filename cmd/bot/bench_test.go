@@ -45,7 +45,8 @@ var BenchLatency = fakeportal.Latency{Min: 50 * time.Millisecond, Max: 300 * tim
 // environment, separated by spaces (e.g. "BOT_BROWSER_ARGS=--in-process-gpu"
 // to try a browser flag); BOT_BENCH_BIN runs another build of
 // the bot (an earlier commit, to compare); BOT_BENCH_DEBUG=1 prints each
-// request that waited, and the meet, on stderr.
+// request that waited, each step's times (from the bot's start) and the meet, on
+// stderr.
 func BenchmarkJob(b *testing.B) {
 	for _, provider := range flows.Providers {
 		b.Run(provider, func(b *testing.B) { benchJob(b, provider) })
@@ -97,8 +98,14 @@ func benchJob(b *testing.B, provider string) {
 			for _, s := range p.Served() {
 				fmt.Fprintf(os.Stderr, "%6d ms +%3d ms %-9s %s %s\n", s.Start.Sub(t0).Milliseconds(), s.Latency.Milliseconds(), s.Portal, s.Method, s.Path)
 			}
+			if began, err := time.Parse(report.TimeFormat, sum.StartedAt); err == nil {
+				off := began.Sub(t0).Milliseconds()
+				for _, st := range sum.Steps {
+					fmt.Fprintf(os.Stderr, "%6d ms +%4d ms step      %s\n", off+st.StartedMS, st.EndedMS-st.StartedMS, st.Name)
+				}
+			}
 			m := meet(sum, provider)
-			fmt.Fprintf(os.Stderr, "meet: keys %d ms, use %d ms\n", m.Keys.Sub(t0).Milliseconds(), m.Use.Sub(t0).Milliseconds())
+			fmt.Fprintf(os.Stderr, "meet: keys %d ms, use %d ms; exit %d ms\n", m.Keys.Sub(t0).Milliseconds(), m.Use.Sub(t0).Milliseconds(), elapsed.Milliseconds())
 		}
 		n++
 		job += elapsed
