@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 	"go.uber.org/zap/zaptest"
 
@@ -56,12 +58,13 @@ func TestLaunch(t *testing.T) {
 			asked.Add(1)
 			http.Redirect(w, r, "/sign-in", http.StatusFound)
 		case "/sign-in":
+			http.SetCookie(w, &http.Cookie{Name: "session", Value: "signed-in", MaxAge: 3600})
 			_, _ = fmt.Fprint(w, "<title>sign in</title><script>window.onload = () => { document.title += ', loaded' }</script>")
 		}
 	}))
 	t.Cleanup(ts.Close)
 	tab, stop, err := browser.Start(context.Background(), config.Browser{Viewport: config.Viewport{Width: 800, Height: 600, Scale: 1},
-		Args:     []string{"--lang=fr-FR", "--disable-dev-shm-usage", "--disable-features=AutofillServerCommunication", "--enable-features=OverlayScrollbar"},
+		Args:     []string{"--lang=fr-FR", "--disable-dev-shm-usage", "--disable-features=AutofillServerCommunication", "--enable-features=OverlayScrollbar", "--mute-audio=false"},
 		StartURL: ts.URL + "/home"}, zaptest.NewLogger(t))
 	if err != nil {
 		t.Fatal(err)
@@ -89,17 +92,22 @@ func TestLaunch(t *testing.T) {
 		t.Errorf("viewport width = %d, %v; want 800", w, err)
 	}
 	// The page script's flags (roles and names readable, trees kept), the
-	// features turned off and on, and browser.args; a list of features
-	// there adds to the bot's.
+	// features turned off and on, incognito, and browser.args; a list of
+	// features there adds to the bot's, --name=false leaves a flag out.
 	cl, err := chromedp.CallBrowser(tab, cdpbrowser.GetBrowserCommandLine, cdp.Empty{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{browser.EngineFlag, browser.AccessibilityFlag, "--lang=fr-FR", "--disable-dev-shm-usage",
 		"--disable-features=" + browser.DisabledFeatures + ",AutofillServerCommunication",
-		"--enable-features=" + browser.EnabledFeatures + ",OverlayScrollbar", "--in-process-gpu"} {
+		"--enable-features=" + browser.EnabledFeatures + ",OverlayScrollbar", "--in-process-gpu", "--incognito"} {
 		if !slices.Contains(cl.Arguments, f) {
 			t.Errorf("the browser runs without %s: %q", f, cl.Arguments)
+		}
+	}
+	for _, a := range cl.Arguments {
+		if strings.HasPrefix(a, "--mute-audio") {
+			t.Errorf("browser.args --mute-audio=false left %s in", a)
 		}
 	}
 	// Stopped, the browser leaves neither its temporary profile nor a
@@ -113,6 +121,18 @@ func TestLaunch(t *testing.T) {
 	if profile == "" {
 		t.Fatalf("no --user-data-dir in %q", cl.Arguments)
 	}
+	// The portal's cookie is in the browser, and not on disk: incognito
+	// keeps a session in memory.
+	cookies, err := chromedp.CallBrowser(tab, storage.GetCookies, storage.GetCookiesParams{})
+	if err != nil || len(cookies.Cookies) != 1 {
+		t.Errorf("the browser's cookies: %v, %v; want the sign-in page's", cookies, err)
+	}
+	_ = filepath.WalkDir(profile, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && d.Name() != "DevToolsActivePort" {
+			t.Errorf("the browser wrote %s into its profile", p)
+		}
+		return nil
+	})
 	stop()
 	stopped = true
 	if _, err := os.Stat(profile); !os.IsNotExist(err) {
