@@ -3,6 +3,7 @@ package locate
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -101,33 +102,51 @@ func (m *Match) Rect(ctx context.Context) (x, y, w, h float64, err error) {
 // naming them (a portal that added a question is a changed page, not a slow
 // one).
 func (m *Match) Click(ctx context.Context) error {
+	_, err := m.click(ctx, nil)
+	return err
+}
+
+// errNoState: SetChecked's element has no checked state.
+var errNoState = errors.New("no checked state")
+
+// click is Click; with want, it is SetChecked's: a box already as wanted is
+// not clicked (done, with checked = want), one with no state is an
+// errNoState. checked is the element's state right after the click (nil:
+// it has none, or the click navigated away).
+func (m *Match) click(ctx context.Context, want *bool) (checked *bool, err error) {
 	missed := false
 	refound := false
 	for {
 		ms := slice(ctx, time.Now(), 5*time.Second) // a deadline-less wait looks again every 5 s
-		r, err := call(ctx, m.obj, jsPrepareClick, "", true, true, DisabledGrace.Milliseconds(), max(ms.Milliseconds(), 1))
+		r, err := call(ctx, m.obj, jsPrepareClick, "", true, true, DisabledGrace.Milliseconds(), max(ms.Milliseconds(), 1), want)
 		if err != nil && !refound && (stale(err) || transient(err)) && m.refind(ctx) {
 			refound = true
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("click %s: %w", m.Element.Name, err)
+			return nil, fmt.Errorf("click %s: %w", m.Element.Name, err)
 		}
 		var prep struct {
 			X, Y     *float64
 			Detached bool
 			Blocked  []struct{ Kind, Text string }
 			Timeout  string
+			Already  bool
+			NoState  bool
 		}
 		if err := json.Unmarshal(r.Value, &prep); err != nil {
-			return fmt.Errorf("click %s: %w", m.Element.Name, err)
+			return nil, fmt.Errorf("click %s: %w", m.Element.Name, err)
 		}
 		switch {
+		case prep.NoState:
+			return nil, errNoState
+		case prep.Already:
+			return want, nil
 		case prep.Detached:
 			// A framework redrew it: find it again (the same role and name).
 			if !m.refind(ctx) {
 				if err := wait(ctx); err != nil {
-					return fmt.Errorf("click %s: the page removed it: %w", m.Element.Name, err)
+					return nil, fmt.Errorf("click %s: the page removed it: %w", m.Element.Name, err)
 				}
 			}
 			continue
@@ -136,32 +155,32 @@ func (m *Match) Click(ctx context.Context) error {
 			for _, g := range prep.Blocked {
 				asks = append(asks, fmt.Sprintf("%s %q", g.Kind, g.Text))
 			}
-			return &BlockedError{Element: m.Element.Name, Page: m.Element.Page, Asks: asks}
+			return nil, &BlockedError{Element: m.Element.Name, Page: m.Element.Page, Asks: asks}
 		case prep.Timeout != "":
 			if ctx.Err() != nil || ms <= 0 {
 				why := "still " + prep.Timeout
 				if missed {
 					why = "still moving: another element took the press"
 				}
-				return fmt.Errorf("click %s: %s: %w", m.Element.Name, why, context.DeadlineExceeded)
+				return nil, fmt.Errorf("click %s: %s: %w", m.Element.Name, why, context.DeadlineExceeded)
 			}
 			continue
 		case prep.X == nil || prep.Y == nil:
-			return fmt.Errorf("click %s: the page script gave no point", m.Element.Name)
+			return nil, fmt.Errorf("click %s: the page script gave no point", m.Element.Name)
 		}
-		switch done, err := guardedClick(ctx, m.obj, *prep.X, *prep.Y); {
+		switch done, checked, err := guardedClick(ctx, m.obj, *prep.X, *prep.Y); {
 		case err != nil:
-			return fmt.Errorf("click %s: %w", m.Element.Name, err)
+			return nil, fmt.Errorf("click %s: %w", m.Element.Name, err)
 		case done:
-			return nil
+			return checked, nil
 		}
 		missed = true // the page moved under the mouse: look again
 	}
 }
 
-const jsPrepareClick = `function(graceMs, ms) { return globalThis.__portalbot.prepareClick(this, graceMs, ms); }`
+const jsPrepareClick = `function(graceMs, ms, want) { return globalThis.__portalbot.prepareClick(this, graceMs, ms, want); }`
 
-const jsDisarm = `function() { return globalThis.__portalbot.disarm(); }`
+const jsDisarm = `function() { return globalThis.__portalbot.disarm(this); }`
 
 // DisabledGrace is how long a button may stay disabled before the bot
 // looks for what the form asks that it has not answered.
@@ -180,22 +199,30 @@ func (e *BlockedError) Error() string {
 
 // guardedClick presses and releases the mouse at (x, y), the guard armed
 // by prepareClick watching: done is false when the press would have landed
-// on another element and was stopped before the page saw it.
-func guardedClick(ctx context.Context, el runtime.RemoteObjectID, x, y float64) (done bool, err error) {
+// on another element and was stopped before the page saw it. checked is
+// the element's checked state after the click, when it has one.
+func guardedClick(ctx context.Context, el runtime.RemoteObjectID, x, y float64) (done bool, checked *bool, err error) {
 	if err := chromedp.Do(ctx, chromedp.MouseClickXY(x, y)); err != nil {
-		return false, err
+		return false, nil, err
 	}
-	st, err := call(ctx, el, jsDisarm, "", true, false)
+	r, err := call(ctx, el, jsDisarm, "", true, false)
 	switch {
 	case err == nil:
 		// "hit": the click reached it. "missed" (stopped), "pressed" (the
 		// element was redrawn between press and release: no click) or
 		// "armed" (nothing came): not clicked, try again.
-		return string(st.Value) == `"hit"`, nil
+		var st struct {
+			Guard   string
+			Checked *bool
+		}
+		if err := json.Unmarshal(r.Value, &st); err != nil {
+			return false, nil, err
+		}
+		return st.Guard == "hit", st.Checked, nil
 	case transient(err) || stale(err):
-		return true, nil // the click navigated away: it was delivered
+		return true, nil, nil // the click navigated away: it was delivered
 	default:
-		return false, err
+		return false, nil, err
 	}
 }
 
@@ -234,20 +261,20 @@ func (m *Match) Checked(ctx context.Context) (on, ok bool, err error) {
 }
 
 // SetChecked clicks the element when its state differs from want, then
-// waits for the page to show the new state.
+// waits for the page to show the new state. The look at the state before
+// and after rides on the click's own calls to the page (prepareClick and
+// disarm): a box ticked as a person does it costs no more calls than a
+// click.
 func (m *Match) SetChecked(ctx context.Context, want bool) error {
-	on, ok, err := m.Checked(ctx)
+	checked, err := m.click(ctx, &want)
+	if errors.Is(err, errNoState) {
+		return fmt.Errorf("%s has no checked state", m.Element.Name)
+	}
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return fmt.Errorf("%s has no checked state", m.Element.Name)
-	}
-	if on == want {
+	if checked != nil && *checked == want {
 		return nil
-	}
-	if err := m.Click(ctx); err != nil {
-		return err
 	}
 	for {
 		on, _, err := m.Checked(ctx)

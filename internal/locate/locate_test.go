@@ -377,6 +377,42 @@ func TestHiddenInputsAndRedrawnWidgets(t *testing.T) {
 	}
 }
 
+// SetChecked leaves a box that is already as wanted alone, and refuses an
+// element with no checked state, without a click on either.
+func TestSetCheckedClicksOnlyWhenNeeded(t *testing.T) {
+	page := `<label><input type="checkbox" checked>I agree</label><button>Enable</button><p id="out">clicks:</p>
+	<script>document.addEventListener("click", (e) => { document.getElementById("out").textContent += "click;"; }, true);</script>`
+	ctx := open(t, page, 20*time.Second)
+	f := &locate.Finder{}
+	agree, err := f.Find(ctx, el("agree", nil, selectors.Locator{Role: "checkbox", Name: "I agree"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := agree.SetChecked(ctx, true); err != nil {
+		t.Errorf("a ticked box, ticked: %v", err)
+	}
+	button, err := f.Find(ctx, el("enable", nil, selectors.Locator{Role: "button", Name: "Enable"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := button.SetChecked(ctx, true); err == nil || !strings.Contains(err.Error(), "has no checked state") {
+		t.Errorf("a button, ticked: %v; want \"has no checked state\"", err)
+	}
+	out, err := f.Find(ctx, el("out", nil, selectors.Locator{CSS: "#out"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := out.Value(ctx); got != "clicks:" {
+		t.Errorf("the page saw %q, want no click", got)
+	}
+	if err := agree.SetChecked(ctx, false); err != nil {
+		t.Fatalf("untick: %v", err)
+	}
+	if on, _, _ := agree.Checked(ctx); on {
+		t.Error("the box is still ticked")
+	}
+}
+
 // A look at a page still loading, whose body has not arrived (a portal's
 // long head on a slow line), finds nothing yet and waits: each way of
 // finding an element sees the body once it comes.

@@ -304,14 +304,20 @@
     // or the label of a hidden styled box) is el's and not covered. It arms
     // the click guard on that target and returns {x, y}; else {detached},
     // {blocked: [...]} (disabled for graceMs with a question left) or
-    // {timeout: why} after ms.
-    async prepareClick(el, graceMs, ms) {
+    // {timeout: why} after ms. With want (true or false: a box to tick or
+    // untick), a box already so is not clicked ({already: true}), and an
+    // element with no checked state is not either ({noState: true}).
+    async prepareClick(el, graceMs, ms, want) {
       const t0 = performance.now();
       let last = null, disabledSince = -1, why = "moving or covered";
       for (;;) {
         if (!el.isConnected) return {detached: true};
         const now = performance.now();
         const st = fns.state.call(el);
+        if (typeof want === "boolean") {
+          if (st.checked === null) return {noState: true};
+          if (st.checked === want) return {already: true};
+        }
         if (!st.disabled) disabledSince = -1;
         else if (disabledSince < 0) disabledSince = now;
         else if (now - disabledSince >= graceMs) {
@@ -343,13 +349,15 @@
     },
     // disarm removes the guard of the last prepared click and says whether
     // the press reached its target ("hit"), was stopped ("missed") or was
-    // not seen at all ("armed").
-    disarm() {
-      if (!guard) return "armed";
+    // not seen at all ("armed"), and whether el is checked now (null: it
+    // has no such state): {guard, checked}.
+    disarm(el) {
+      const checked = el && el.isConnected ? fns.state.call(el).checked : null;
+      if (!guard) return {guard: "armed", checked};
       const g = guard;
       guard = null;
       g.off();
-      return g.state;
+      return {guard: g.state, checked};
     },
   };
   return document;
