@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -162,24 +163,30 @@ func (s *Session) sessionReady(ctx context.Context, portal string, signedIn bool
 
 // saveSessions writes again the session file of every portal that showed a
 // signed-in page during the run (the portal may have refreshed its cookies).
+// The portals' captures run side by side: each is a few calls to the
+// browser, on the exit's path.
 func (s *Session) saveSessions(ctx context.Context) {
 	if ctx.Err() != nil {
 		return // stopped: the browser may be going away
 	}
+	s.mu.Lock()
+	main := s.first
+	var pages []context.Context
+	for _, t := range s.tabs {
+		pages = append(pages, t)
+	}
+	s.mu.Unlock()
+	var wg sync.WaitGroup
 	for _, portal := range sessionPortals(s.Provider) {
 		if s.isReady(portal) {
-			s.mu.Lock()
-			main := s.first
-			var pages []context.Context
-			for _, t := range s.tabs {
-				pages = append(pages, t)
-			}
-			s.mu.Unlock()
-			sctx, cancel := context.WithTimeout(main, s.Env.Config.Browser.StepTimeout)
-			s.saveSession(sctx, portal, pages...)
-			cancel()
+			wg.Go(func() {
+				sctx, cancel := context.WithTimeout(main, s.Env.Config.Browser.StepTimeout)
+				defer cancel()
+				s.saveSession(sctx, portal, pages...)
+			})
 		}
 	}
+	wg.Wait()
 }
 
 // saveSession captures portal's state from the browser (its local storage
