@@ -40,8 +40,10 @@ type Step struct {
 	// tabs side by side (Codat signs in while the provider's app is made).
 	Tab string
 	// After names steps of another tab whose outcome this step needs (the
-	// keys Codat is given, Codat holding the new secret): it starts once
-	// they are done. A name that is not a step of the run is ignored.
+	// keys Codat is given, Codat holding the new secret), or whose time it
+	// should not take (a page load beside the run's critical path): it
+	// starts once they are done. A name that is not a step of the run is
+	// ignored.
 	After []string
 	// SignsIn says the step is its portal's sign-in. It fails on the
 	// sign-in page when the portal is slow, down or refuses: that is not a

@@ -171,10 +171,13 @@ func (s *Session) storeSecret(v secret.Secret) error {
 
 // finalSteps finish the provider's tab while Codat takes the keys: the
 // connection limit of an uncertified app, then (once Codat holds the new
-// secret) the older secret nothing holds any more.
+// secret) the older secret nothing holds any more. The limit is read once
+// Codat has saved the keys: My Apps loading beside Codat's typing and
+// Save would share the cores with the run's critical path, while Codat's
+// Enable dialog, which follows, leaves the tab a second with nothing to do.
 func (x *xero) finalSteps() []Step {
 	return []Step{
-		{Name: "xero.read_connection_limit", Guide: "Note the app's connection limit (25 in the guide, 5 under Xero's 2026 pricing)",
+		{Name: "xero.read_connection_limit", After: []string{"codat.save"}, Guide: "Note the app's connection limit (25 in the guide, 5 under Xero's 2026 pricing)",
 			Frame: "xero.my_apps.connection_limit", Do: x.readConnectionLimit},
 		{Name: "xero.remove_unused_secrets", After: []string{"codat.save"}, Guide: "Remove the older client secret, which nothing holds now (rotation)", Writes: true, Do: x.removeUnusedSecrets},
 	}
