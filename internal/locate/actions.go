@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -114,11 +115,20 @@ var errNoState = errors.New("no checked state")
 // errNoState. checked is the element's state right after the click (nil:
 // it has none, or the click navigated away).
 func (m *Match) click(ctx context.Context, want *bool) (checked *bool, err error) {
+	_, tw, err := followed(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("click %s: %w", m.Element.Name, err)
+	}
 	missed := false
 	refound := false
 	for {
 		ms := slice(ctx, time.Now(), 5*time.Second) // a deadline-less wait looks again every 5 s
-		r, err := call(ctx, m.obj, jsPrepareClick, "", true, true, DisabledGrace.Milliseconds(), max(ms.Milliseconds(), 1), want)
+		token := strconv.FormatUint(tokens.Add(1), 10)
+		tw.expect(token)
+		r, err := call(ctx, m.obj, jsPrepareClick, "", true, true, DisabledGrace.Milliseconds(), max(ms.Milliseconds(), 1), want, token)
+		if err != nil {
+			tw.take(token)
+		}
 		if err != nil && !refound && (stale(err) || transient(err)) && m.refind(ctx) {
 			refound = true
 			continue
@@ -136,6 +146,9 @@ func (m *Match) click(ctx context.Context, want *bool) (checked *bool, err error
 		}
 		if err := json.Unmarshal(r.Value, &prep); err != nil {
 			return nil, fmt.Errorf("click %s: %w", m.Element.Name, err)
+		}
+		if prep.X == nil || prep.Y == nil {
+			tw.take(token) // no click armed
 		}
 		switch {
 		case prep.NoState:
@@ -168,7 +181,7 @@ func (m *Match) click(ctx context.Context, want *bool) (checked *bool, err error
 		case prep.X == nil || prep.Y == nil:
 			return nil, fmt.Errorf("click %s: the page script gave no point", m.Element.Name)
 		}
-		switch done, checked, err := guardedClick(ctx, m.obj, *prep.X, *prep.Y); {
+		switch done, checked, err := guardedClick(ctx, tw, token, m.obj, *prep.X, *prep.Y); {
 		case err != nil:
 			return nil, fmt.Errorf("click %s: %w", m.Element.Name, err)
 		case done:
@@ -178,7 +191,7 @@ func (m *Match) click(ctx context.Context, want *bool) (checked *bool, err error
 	}
 }
 
-const jsPrepareClick = `function(graceMs, ms, want) { return globalThis.__portalbot.prepareClick(this, graceMs, ms, want); }`
+const jsPrepareClick = `function(graceMs, ms, want, token) { return globalThis.__portalbot.prepareClick(this, graceMs, ms, want, token); }`
 
 const jsDisarm = `function() { return globalThis.__portalbot.disarm(this); }`
 
@@ -198,12 +211,23 @@ func (e *BlockedError) Error() string {
 }
 
 // guardedClick presses and releases the mouse at (x, y), the guard armed
-// by prepareClick watching: done is false when the press would have landed
-// on another element and was stopped before the page saw it. checked is
-// the element's checked state after the click, when it has one.
-func guardedClick(ctx context.Context, el runtime.RemoteObjectID, x, y float64) (done bool, checked *bool, err error) {
+// by prepareClick (with token) watching: done is false when the press would
+// have landed on another element and was stopped before the page saw it.
+// checked is the element's checked state after the click, when it has one.
+//
+// A click that reached its target is told by the guard through the bot's
+// binding as the page handles it, which is before the release's answer in
+// practice, but on another channel than the mouse's: when it is told, the
+// click is done and costs no call more (checked is then nil: the page may
+// not have settled the box yet); else the bot asks the guard (one call),
+// which also removes it.
+func guardedClick(ctx context.Context, tw *tabWorld, token string, el runtime.RemoteObjectID, x, y float64) (done bool, checked *bool, err error) {
 	if err := chromedp.Do(ctx, chromedp.MouseClickXY(x, y)); err != nil {
+		tw.take(token)
 		return false, nil, err
+	}
+	if info, told := tw.take(token); told && info == "hit" {
+		return true, nil, nil
 	}
 	r, err := call(ctx, el, jsDisarm, "", true, false)
 	switch {

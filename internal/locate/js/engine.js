@@ -306,8 +306,9 @@
     // {blocked: [...]} (disabled for graceMs with a question left) or
     // {timeout: why} after ms. With want (true or false: a box to tick or
     // untick), a box already so is not clicked ({already: true}), and an
-    // element with no checked state is not either ({noState: true}).
-    async prepareClick(el, graceMs, ms, want) {
+    // element with no checked state is not either ({noState: true}). With a
+    // token, the guard tells the bot of the click as it lands (armClick).
+    async prepareClick(el, graceMs, ms, want, token) {
       const t0 = performance.now();
       let last = null, disabledSince = -1, why = "moving or covered";
       for (;;) {
@@ -338,7 +339,7 @@
           const x = box.x + box.w / 2, y = box.y + box.h / 2;
           if (fns.hit.call(target, x, y)) {
             if (guard) guard.off();
-            guard = fns.armClick.call(target);
+            guard = fns.armClick.call(target, token);
             return {x, y};
           }
         }
