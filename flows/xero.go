@@ -271,35 +271,43 @@ func (x *xero) createApp(ctx context.Context, s *Session) error {
 			return &fail.Error{Kind: fail.Mismatch, Page: "xero.new_app", Element: "xero.new_app.error",
 				Err: fmt.Errorf("the Xero portal refused the new app: %q", msg)}
 		}
-	} else {
-		if err := s.openExistingApp(ctx, "xero.my_apps.app_link"); err != nil {
-			return err
-		}
-		if _, err := s.arrive(ctx, xeroSignIn(s), "xero.app_details.heading"); err != nil {
-			return err
-		}
+		return x.readAppID(ctx, s, m.Href)
 	}
-	return x.readAppID(ctx, s)
+	if err := s.openExistingApp(ctx, "xero.my_apps.app_link"); err != nil {
+		return err
+	}
+	m, err := s.arrive(ctx, xeroSignIn(s), "xero.app_details.heading")
+	if err != nil {
+		return err
+	}
+	return x.readAppID(ctx, s, m.Href)
 }
 
 var xeroAppPath = regexp.MustCompile(`/app/manage/app/([^/?#]+)`)
 
-// readAppID takes the app's id from the address of App details, waiting for
-// it: a single-page portal may draw the page before it updates the address.
-func (x *xero) readAppID(ctx context.Context, s *Session) error {
+// readAppID takes the app's id from the address of App details: href, the
+// address of the document its heading was found in, when it has it; else
+// the tab's, waiting for it (a single-page portal may draw the page before
+// it updates the address).
+func (x *xero) readAppID(ctx context.Context, s *Session, href string) error {
 	var id []string
-	at := ""
-	err := locate.Until(ctx, "the App details address", func(ctx context.Context) (bool, error) {
-		u, err := s.Location(ctx)
-		if err != nil {
-			return false, err
-		}
-		at = u.Path
+	if u, err := url.Parse(href); err == nil {
 		id = xeroAppPath.FindStringSubmatch(u.Path)
-		return id != nil, nil
-	})
-	if err != nil {
-		return &fail.Error{Kind: fail.Mismatch, Page: "xero.app_details", Err: fmt.Errorf("the App details page is at %s, expected /app/manage/app/{id}", at)}
+	}
+	if id == nil {
+		at := ""
+		err := locate.Until(ctx, "the App details address", func(ctx context.Context) (bool, error) {
+			u, err := s.Location(ctx)
+			if err != nil {
+				return false, err
+			}
+			at = u.Path
+			id = xeroAppPath.FindStringSubmatch(u.Path)
+			return id != nil, nil
+		})
+		if err != nil {
+			return &fail.Error{Kind: fail.Mismatch, Page: "xero.app_details", Err: fmt.Errorf("the App details page is at %s, expected /app/manage/app/{id}", at)}
+		}
 	}
 	s.setApp(id[1], strings.TrimRight(s.Env.Config.Xero.DeveloperURL, "/")+path.Join("/app/manage/app", id[1]))
 	return nil
