@@ -94,8 +94,10 @@ func (m *Match) Rect(ctx context.Context) (x, y, w, h float64, err error) {
 // The waiting runs in the page (one call); the press is guarded there, so a
 // press that would land on anything else (the page moved between the check
 // and the press) is stopped before the page sees it and the click is tried
-// again; a second call removes the guard and says which happened. A click
-// is two calls to the page and the two mouse events.
+// again. A click that lands is told by the guard as it happens; when that
+// word has not come, a second call asks the guard which happened (and
+// removes it). A click is one call to the page (two when asked) and the two
+// mouse events.
 //
 // A button that stays disabled for DisabledGrace is looked at as a person
 // would: when the form around it shows an unanswered question, an empty
@@ -125,9 +127,9 @@ func (m *Match) click(ctx context.Context, want *bool) (checked *bool, err error
 		ms := slice(ctx, time.Now(), 5*time.Second) // a deadline-less wait looks again every 5 s
 		token := strconv.FormatUint(tokens.Add(1), 10)
 		tw.expect(token)
-		r, err := call(ctx, m.obj, jsPrepareClick, "", true, true, DisabledGrace.Milliseconds(), max(ms.Milliseconds(), 1), want, token)
-		if err != nil {
-			tw.take(token)
+		prep, err := m.prepareClick(ctx, ms, want, token)
+		if err != nil || prep.X == nil || prep.Y == nil {
+			tw.take(token) // no click armed: nothing will tell
 		}
 		if err != nil && !refound && (stale(err) || transient(err)) && m.refind(ctx) {
 			refound = true
@@ -135,20 +137,6 @@ func (m *Match) click(ctx context.Context, want *bool) (checked *bool, err error
 		}
 		if err != nil {
 			return nil, fmt.Errorf("click %s: %w", m.Element.Name, err)
-		}
-		var prep struct {
-			X, Y     *float64
-			Detached bool
-			Blocked  []struct{ Kind, Text string }
-			Timeout  string
-			Already  bool
-			NoState  bool
-		}
-		if err := json.Unmarshal(r.Value, &prep); err != nil {
-			return nil, fmt.Errorf("click %s: %w", m.Element.Name, err)
-		}
-		if prep.X == nil || prep.Y == nil {
-			tw.take(token) // no click armed
 		}
 		switch {
 		case prep.NoState:
@@ -189,6 +177,30 @@ func (m *Match) click(ctx context.Context, want *bool) (checked *bool, err error
 		}
 		missed = true // the page moved under the mouse: look again
 	}
+}
+
+// prepared is what prepareClick answers (engine.js): the point to press,
+// or why there is none.
+type prepared struct {
+	X, Y     *float64
+	Detached bool
+	Blocked  []struct{ Kind, Text string }
+	Timeout  string
+	Already  bool
+	NoState  bool
+}
+
+// prepareClick waits in the page, at most ms, until the element can be
+// clicked, and arms the guard of the press (token: the word it sends when
+// the click lands).
+func (m *Match) prepareClick(ctx context.Context, ms time.Duration, want *bool, token string) (prepared, error) {
+	var prep prepared
+	r, err := call(ctx, m.obj, jsPrepareClick, "", true, true, DisabledGrace.Milliseconds(), max(ms.Milliseconds(), 1), want, token)
+	if err != nil {
+		return prep, err
+	}
+	err = json.Unmarshal(r.Value, &prep)
+	return prep, err
 }
 
 const jsPrepareClick = `function(graceMs, ms, want, token) { return globalThis.__portalbot.prepareClick(this, graceMs, ms, want, token); }`
