@@ -23,12 +23,13 @@ import (
 //     start and stop included); the goal is under 10 s on a 2-core machine;
 //   - browser-start-s: the summary's browser_start_ms;
 //   - elements: the check's rows (every element of every page);
-//   - bot-peak-MB, browser-peak-MB: as in BenchmarkJob.
+//   - bot-peak-MB, browser-peak-MB, steal-%: as in BenchmarkJob.
 func BenchmarkCheckAll(b *testing.B) {
 	var n int
 	var total, browserStart time.Duration
 	var botPeak, browserPeak int64
 	var rows int
+	var steal stealMeter
 	for b.Loop() {
 		p, err := fakeportal.Start(fakeportal.Options{Faults: fakeportal.Faults{Latency: BenchLatency}})
 		if err != nil {
@@ -47,12 +48,14 @@ func BenchmarkCheckAll(b *testing.B) {
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		start := time.Now()
+		steal.start()
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)
 		}
 		peaks := sampleRSS(cmd.Process.Pid)
 		err = cmd.Wait()
 		elapsed := time.Since(start)
+		steal.stop()
 		bot, browser := peaks()
 		writes := len(p.Records().Writes)
 		p.Close()
@@ -78,6 +81,7 @@ func BenchmarkCheckAll(b *testing.B) {
 	b.ReportMetric(float64(rows), "elements")
 	b.ReportMetric(float64(botPeak)/1024, "bot-peak-MB")
 	b.ReportMetric(float64(browserPeak)/1024, "browser-peak-MB")
-	b.Logf("check all: %.2f s (browser start %.2f s), %d elements; peak RSS: bot %.1f MB, browser %.0f MB (%d runs)",
-		avg(total), avg(browserStart), rows, float64(botPeak)/1024, float64(browserPeak)/1024, n)
+	stolen := steal.report(b)
+	b.Logf("check all: %.2f s (browser start %.2f s), %d elements; peak RSS: bot %.1f MB, browser %.0f MB (%d runs; the hypervisor took %.0f %% of the CPU)",
+		avg(total), avg(browserStart), rows, float64(botPeak)/1024, float64(browserPeak)/1024, n, stolen)
 }

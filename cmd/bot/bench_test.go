@@ -38,7 +38,11 @@ var BenchLatency = fakeportal.Latency{Min: 50 * time.Millisecond, Max: 300 * tim
 //     read every 50 ms until it exits: the process itself, not the browser);
 //   - browser-peak-MB: the browser's processes below the bot, the sum of
 //     each one's peak RSS (pages they share are counted in each, so this is
-//     an upper bound).
+//     an upper bound);
+//   - steal-%: the share of the machine's CPU time the hypervisor gave to
+//     others during the runs (/proc/stat's steal; Linux): on a virtual
+//     machine whose host is busy, every figure above grows with it, and a
+//     set measured at 20 % or more says more about the host than the bot.
 //
 // BOT_BENCH_ARGS adds flags to the bot's command line (e.g. "--screenshots
 // steps" to see what a docs run costs); BOT_BENCH_ENV adds variables to its
@@ -58,6 +62,7 @@ func benchJob(b *testing.B, provider string) {
 	var job, floor, overhead, browserStart time.Duration
 	var botPeak, browserPeak int64
 	var each []string // each run's overhead, for the log: one slow run moves the average
+	var steal stealMeter
 	for b.Loop() {
 		p, err := fakeportal.Start(fakeportal.Options{Faults: fakeportal.Faults{Latency: BenchLatency}})
 		if err != nil {
@@ -77,12 +82,14 @@ func benchJob(b *testing.B, provider string) {
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		start := time.Now()
+		steal.start()
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)
 		}
 		peaks := sampleRSS(cmd.Process.Pid)
 		err = cmd.Wait()
 		elapsed := time.Since(start)
+		steal.stop()
 		bot, browser := peaks()
 		p.Close()
 		if err != nil {
@@ -122,8 +129,55 @@ func benchJob(b *testing.B, provider string) {
 	b.ReportMetric(avg(browserStart), "browser-start-s")
 	b.ReportMetric(float64(botPeak)/1024, "bot-peak-MB")
 	b.ReportMetric(float64(browserPeak)/1024, "browser-peak-MB")
-	b.Logf("%s: job %.2f s = floor %.2f s + overhead %.2f s (browser start %.2f s); peak RSS: bot %.1f MB, browser %.0f MB (%d runs; overhead of each: %s s)",
-		provider, avg(job), avg(floor), avg(overhead), avg(browserStart), float64(botPeak)/1024, float64(browserPeak)/1024, n, strings.Join(each, ", "))
+	stolen := steal.report(b)
+	b.Logf("%s: job %.2f s = floor %.2f s + overhead %.2f s (browser start %.2f s); peak RSS: bot %.1f MB, browser %.0f MB (%d runs; overhead of each: %s s; the hypervisor took %.0f %% of the CPU)",
+		provider, avg(job), avg(floor), avg(overhead), avg(browserStart), float64(botPeak)/1024, float64(browserPeak)/1024, n, strings.Join(each, ", "), stolen)
+}
+
+// stealMeter adds up, over a benchmark's runs, the machine's CPU time and
+// the share of it the hypervisor gave to others (steal-%).
+type stealMeter struct{ steal, total, steal0, total0 uint64 }
+
+func (m *stealMeter) start() { m.steal0, m.total0 = cpuSteal() }
+
+func (m *stealMeter) stop() {
+	s, t := cpuSteal()
+	m.steal, m.total = m.steal+s-m.steal0, m.total+t-m.total0
+}
+
+// report reports steal-% (where the machine tells it) and returns it.
+func (m *stealMeter) report(b *testing.B) float64 {
+	if m.total == 0 {
+		return 0
+	}
+	pct := 100 * float64(m.steal) / float64(m.total)
+	b.ReportMetric(pct, "steal-%")
+	return pct
+}
+
+// cpuSteal reads the machine's CPU time so far (/proc/stat, all CPUs, in
+// ticks): what the hypervisor gave to others (steal), and the total.
+// Both are 0 where there is no /proc/stat.
+func cpuSteal() (steal, total uint64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	fields := strings.Fields(line)
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return 0, 0
+	}
+	for i, f := range fields[1:] {
+		v, _ := strconv.ParseUint(f, 10, 64)
+		if i < 8 { // user nice system idle iowait irq softirq steal; guest time is in user already
+			total += v
+		}
+		if i == 7 {
+			steal = v
+		}
+	}
+	return steal, total
 }
 
 // meet is where the job's two tabs met, from the summary's step times: the
