@@ -410,7 +410,18 @@ func (x *xero) generateSecret(ctx context.Context, s *Session) error {
 	// "Generate a secret" shows when no secret is live: the new one is
 	// then the only one, and nothing is left to remove at the end.
 	x.slotsSeen, x.otherLive = true, m.Element.Name != gen.Name
-	before := x.slotValues(ctx, s, true)
+	// What the slots show before the click, so that the new secret is told
+	// from what was there. With no live secret, no slot shows one; with
+	// one, its slot shows it masked or by its date. Either way nothing
+	// there looks like a secret, so a slot reworded beyond the data is not
+	// looked for here (the drift rules cost three calls a slot, on the
+	// run's critical path).
+	var before [2]string
+	if x.otherLive {
+		for i := range xeroSlots {
+			before[i] = x.slotValue(ctx, s, i, false)
+		}
+	}
 	if err := m.Click(ctx); err != nil {
 		return err
 	}
@@ -418,8 +429,9 @@ func (x *xero) generateSecret(ctx context.Context, s *Session) error {
 	var raw string
 	drift := locate.DriftPace()
 	err = locate.Until(ctx, "the new secret to show", func(ctx context.Context) (bool, error) {
-		for i, v := range x.slotValues(ctx, s, drift()) {
-			if v != before[i] && looksLikeSecret(v) {
+		d := drift()
+		for i := range xeroSlots {
+			if v := x.slotValue(ctx, s, i, d); v != before[i] && looksLikeSecret(v) {
 				slot, raw = i+1, v
 				return true, nil
 			}
@@ -449,19 +461,22 @@ func looksLikeSecret(v string) bool {
 	return len(v) >= 20 && !strings.ContainsAny(v, " •*")
 }
 
-// slotValues reads what "Client secret 1" and "Client secret 2" show now;
-// drift says whether a slot not found as written is looked for reworded
-// (a wait paces those looks: locate.DriftPace).
-func (x *xero) slotValues(ctx context.Context, s *Session, drift bool) [2]string {
-	var out [2]string
+// xeroSlots are the Configuration page's two secret slots.
+var xeroSlots = [2]string{"xero.configuration.client_secret_1", "xero.configuration.client_secret_2"}
+
+// slotValue reads what slot i ("Client secret 1", "Client secret 2") shows
+// now, "" when it is not there; drift says whether a slot not found as
+// written is looked for reworded (a wait paces those looks:
+// locate.DriftPace).
+func (x *xero) slotValue(ctx context.Context, s *Session, i int, drift bool) string {
 	f := s.finder(nil)
 	f.NoDrift = !drift
-	for i, name := range []string{"xero.configuration.client_secret_1", "xero.configuration.client_secret_2"} {
-		if m, _, _ := f.Probe(ctx, s.El(name)); m != nil {
-			out[i], _ = m.Value(ctx)
-		}
+	m, _, _ := f.Probe(ctx, s.El(xeroSlots[i]))
+	if m == nil {
+		return ""
 	}
-	return out
+	v, _ := m.Value(ctx)
+	return v
 }
 
 // freeASlot removes one of two live secrets that this run does not hold:
