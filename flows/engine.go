@@ -323,24 +323,26 @@ func (s *Session) at(ctx context.Context, href string) (*url.URL, error) {
 
 // Navigate loads u in the tab of ctx; a network error is "unavailable".
 // The first tab's first page, when the browser was launched on it
-// (FirstPage), is not asked for again: Navigate waits for it to load.
-func (s *Session) Navigate(ctx context.Context, u string) error {
+// (FirstPage), is not asked for again: Navigate waits for it to load, and
+// returns its HTTP status, which that wait tells. Other loads give 0 (the
+// caller asks the page: documentStatus).
+func (s *Session) Navigate(ctx context.Context, u string) (status int, err error) {
 	if s.launchedOn(ctx, u) {
-		err := browser.FirstLoad(ctx)
+		status, err := browser.FirstLoad(ctx)
 		if err == nil {
-			return nil
+			return status, nil
 		}
 		if ctx.Err() != nil {
-			return fail.Wrap(fail.Unavailable, fmt.Errorf("open %s: %w", redactURL(u), err))
+			return 0, fail.Wrap(fail.Unavailable, fmt.Errorf("open %s: %w", redactURL(u), err))
 		}
 		// Not loaded (an error page, or no page at all): ask as usual,
 		// which says what went wrong.
 		s.Env.Log.Debug("the first page of the launch", zap.Error(err))
 	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
-		return fail.Wrap(fail.Unavailable, fmt.Errorf("open %s: %w", redactURL(u), err))
+		return 0, fail.Wrap(fail.Unavailable, fmt.Errorf("open %s: %w", redactURL(u), err))
 	}
-	return nil
+	return 0, nil
 }
 
 // launchedOn says the tab of ctx is the browser's first tab, launched on u

@@ -276,7 +276,7 @@ func Login(ctx context.Context, env *Env, portal string, wait time.Duration) (st
 			s.progress("loaded the earlier session %s", path)
 		}
 	}
-	if err := s.Navigate(ctx, readyURL); err != nil {
+	if _, err := s.Navigate(ctx, readyURL); err != nil {
 		return "", err
 	}
 	wctx, cancel := context.WithTimeout(ctx, wait)

@@ -93,10 +93,13 @@ func (s *Session) guard(si *signIn) func(context.Context, string) error {
 func (s *Session) open(ctx context.Context, si *signIn, rawURL, ready string) (*locate.Match, error) {
 	backoff := RetryBackoff
 	for try := 0; ; try++ {
-		if err := s.Navigate(ctx, rawURL); err != nil {
+		status, err := s.Navigate(ctx, rawURL)
+		if err != nil {
 			return nil, err
 		}
-		status := s.documentStatus(ctx)
+		if status == 0 {
+			status = s.documentStatus(ctx)
+		}
 		if status < 500 || try >= OpenRetries {
 			break
 		}

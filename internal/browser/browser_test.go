@@ -78,8 +78,8 @@ func TestLaunch(t *testing.T) {
 	if got := browser.LaunchedOn(tab); got != ts.URL+"/home" {
 		t.Errorf("LaunchedOn = %q, want %q", got, ts.URL+"/home")
 	}
-	if err := browser.FirstLoad(tab); err != nil {
-		t.Fatalf("FirstLoad: %v", err)
+	if status, err := browser.FirstLoad(tab); err != nil || status != http.StatusOK {
+		t.Fatalf("FirstLoad: HTTP %d, %v; want the redirect's page, 200", status, err)
 	}
 	if got, err := chromedp.Run(tab, chromedp.Title()); err != nil || got != "sign in, loaded" || asked.Load() != 1 {
 		t.Errorf("after FirstLoad: title %q (%v), the first page asked %d times; want the redirect's page loaded, asked once", got, err, asked.Load())
@@ -173,7 +173,7 @@ func TestAttachToRunningBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A browser the bot attaches to opens no page of the run's by itself.
-	if err := browser.FirstLoad(tab); !errors.Is(err, browser.ErrNotLaunched) || browser.LaunchedOn(tab) != "" {
+	if _, err := browser.FirstLoad(tab); !errors.Is(err, browser.ErrNotLaunched) || browser.LaunchedOn(tab) != "" {
 		t.Errorf("FirstLoad on an attached browser = %v, LaunchedOn %q; want ErrNotLaunched and none", err, browser.LaunchedOn(tab))
 	}
 	url1 := page(t)

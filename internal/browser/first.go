@@ -64,35 +64,40 @@ var jsLoaded string
 
 // FirstLoad waits until the tab of ctx, launched on a page (LaunchedOn),
 // shows the page that navigation ended on (after the site's redirects),
-// loaded: what a navigation waits for, without asking the site again. A
+// loaded: what a navigation waits for, without asking the site again. It
+// returns the page's HTTP status (0 when the browser does not tell it). A
 // tab that is on no page and going to none (about:blank) gives
 // ErrNotLaunched; a page that could not be loaded (the browser's error
 // page) an error.
-func FirstLoad(ctx context.Context) error {
+func FirstLoad(ctx context.Context) (status int, err error) {
 	c := chromedp.FromContext(ctx)
 	if c == nil || c.Target == nil || LaunchedOn(ctx) == "" {
-		return ErrNotLaunched
+		return 0, ErrNotLaunched
 	}
 	info, err := chromedp.Call(ctx, target.GetTargetInfo, target.GetTargetInfoParams{TargetID: c.Target.TargetID})
 	if err != nil {
-		return fmt.Errorf("the first page: %w", err)
+		return 0, fmt.Errorf("the first page: %w", err)
 	}
 	if info.TargetInfo == nil || info.TargetInfo.URL == "" || info.TargetInfo.URL == "about:blank" {
-		return ErrNotLaunched
+		return 0, ErrNotLaunched
+	}
+	type loaded struct {
+		Href   string `json:"href"`
+		Status int    `json:"status"`
 	}
 	for {
 		// On the tab's first, blank document the call waits until that
 		// document is replaced, and ends with it: ask the next one.
-		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](jsLoaded, chromedp.EvalAwaitPromise))
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[loaded](jsLoaded, chromedp.EvalAwaitPromise))
 		switch {
-		case err == nil && (strings.HasPrefix(href, "http://") || strings.HasPrefix(href, "https://")):
-			return nil
+		case err == nil && (strings.HasPrefix(got.Href, "http://") || strings.HasPrefix(got.Href, "https://")):
+			return got.Status, nil
 		case err == nil:
-			return fmt.Errorf("the first page did not load (the browser shows %s)", strings.SplitN(href, "?", 2)[0])
+			return 0, fmt.Errorf("the first page did not load (the browser shows %s)", strings.SplitN(got.Href, "?", 2)[0])
 		case ctx.Err() != nil:
-			return fmt.Errorf("the first page did not load: %w", ctx.Err())
+			return 0, fmt.Errorf("the first page did not load: %w", ctx.Err())
 		case !replaced(err):
-			return fmt.Errorf("the first page: %w", err)
+			return 0, fmt.Errorf("the first page: %w", err)
 		}
 	}
 }

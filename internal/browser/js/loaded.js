@@ -1,11 +1,17 @@
-// The document's address once it has loaded, as a navigation's end is
-// told. The tab's first, blank document (the browser still opening the page
-// it was launched on) never answers: the call ends when the page replaces it.
+// The document's address and HTTP status once it has loaded, as a
+// navigation's end is told: {href, status} (status 0 when the browser does
+// not tell it). The tab's first, blank document (the browser still opening
+// the page it was launched on) never answers: the call ends when the page
+// replaces it.
 new Promise((done) => {
   if (location.href === "about:blank") return;
+  const loaded = () => done({
+    href: location.href,
+    status: (performance.getEntriesByType("navigation")[0] || {}).responseStatus || 0,
+  });
   if (document.readyState === "complete") {
-    done(location.href);
+    loaded();
     return;
   }
-  addEventListener("load", () => done(location.href), { once: true });
+  addEventListener("load", loaded, { once: true });
 })
