@@ -670,11 +670,7 @@ func (s *Session) classify(ctx, tab context.Context, st Step, err error) error {
 func (s *Session) documentStatus(tab context.Context) int {
 	ctx, cancel := context.WithTimeout(tab, 2*time.Second)
 	defer cancel()
-	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(performance.getEntriesByType("navigation")[0] || {}).responseStatus || 0`))
-	if err != nil {
-		return 0
-	}
-	return n
+	return browser.DocumentStatus(ctx)
 }
 
 // saveState records what the run has done so far (after every step), so a

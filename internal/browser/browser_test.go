@@ -81,6 +81,9 @@ func TestLaunch(t *testing.T) {
 	if status, err := browser.FirstLoad(tab); err != nil || status != http.StatusOK {
 		t.Fatalf("FirstLoad: HTTP %d, %v; want the redirect's page, 200", status, err)
 	}
+	if got := browser.DocumentStatus(tab); got != http.StatusOK {
+		t.Errorf("DocumentStatus = %d, want 200", got)
+	}
 	if got, err := chromedp.Run(tab, chromedp.Title()); err != nil || got != "sign in, loaded" || asked.Load() != 1 {
 		t.Errorf("after FirstLoad: title %q (%v), the first page asked %d times; want the redirect's page loaded, asked once", got, err, asked.Load())
 	}

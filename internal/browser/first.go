@@ -59,8 +59,25 @@ func LaunchedOn(ctx context.Context) string {
 // navigated.
 var ErrNotLaunched = errors.New("the tab was not launched on a page")
 
+//go:embed js/status.js
+var jsStatus string
+
+// jsLoaded is js/loaded.js with js/status.js in place: the status is read
+// one way wherever it is read.
+var jsLoaded = strings.Replace(loadedJS, "/*@status*/", "(\n"+jsStatus+")", 1)
+
 //go:embed js/loaded.js
-var jsLoaded string
+var loadedJS string
+
+// DocumentStatus is the HTTP status of the document of the tab of ctx, 0
+// when the browser does not tell it or the page cannot be asked.
+func DocumentStatus(ctx context.Context) int {
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](jsStatus))
+	if err != nil {
+		return 0
+	}
+	return n
+}
 
 // FirstLoad waits until the tab of ctx, launched on a page (LaunchedOn),
 // shows the page that navigation ended on (after the site's redirects),

@@ -7,7 +7,7 @@ new Promise((done) => {
   if (location.href === "about:blank") return;
   const loaded = () => done({
     href: location.href,
-    status: (performance.getEntriesByType("navigation")[0] || {}).responseStatus || 0,
+    status: /*@status*/,
   });
   if (document.readyState === "complete") {
     loaded();
